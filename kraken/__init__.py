@@ -1,0 +1,89 @@
+"""kraken: one Python SDK for every Kraken API, sync, asyncio and trio.
+
+Quick start::
+
+    import kraken
+
+    with kraken.SpotClient() as client:
+        print(client.get_ticker({"pair": "XBTUSD"}))
+
+Clients are imported lazily, so ``import kraken`` stays cheap until a client is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from kraken._version import __version__
+from kraken.core.errors import (
+    AuthenticationError,
+    FundingError,
+    InsufficientFundsError,
+    InvalidArgumentsError,
+    InvalidNonceError,
+    InvalidTokenError,
+    KrakenAPIError,
+    KrakenAPIWarning,
+    KrakenError,
+    KrakenTimeoutError,
+    KrakenTransportError,
+    KrakenUsageError,
+    MissingCredentialsError,
+    OrderRejectedError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+    TemporaryLockoutError,
+    UnknownAssetPairError,
+)
+
+if TYPE_CHECKING:
+    from kraken.clients._async.spot import AsyncSpotClient
+    from kraken.clients._sync.spot import SpotClient
+    from kraken.clients.ids import generate_new_order_id
+
+__all__ = [
+    "AsyncSpotClient",
+    "AuthenticationError",
+    "FundingError",
+    "InsufficientFundsError",
+    "InvalidArgumentsError",
+    "InvalidNonceError",
+    "InvalidTokenError",
+    "KrakenAPIError",
+    "KrakenAPIWarning",
+    "KrakenError",
+    "KrakenTimeoutError",
+    "KrakenTransportError",
+    "KrakenUsageError",
+    "MissingCredentialsError",
+    "OrderRejectedError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "SpotClient",
+    "TemporaryLockoutError",
+    "UnknownAssetPairError",
+    "__version__",
+    "generate_new_order_id",
+]
+
+_LAZY = {
+    "SpotClient": "kraken.clients._sync.spot",
+    "AsyncSpotClient": "kraken.clients._async.spot",
+    "generate_new_order_id": "kraken.clients.ids",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kraken' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

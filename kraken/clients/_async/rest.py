@@ -1,0 +1,204 @@
+"""The async REST client base: runs one catalogue call from parameters to result.
+
+This file is the source of truth for both flavours: ``tools/codegen.py`` turns it into
+``kraken/clients/_sync/rest.py``. Keep async-only constructs to ``async def``, ``await``,
+``async with`` and names starting with ``Async``, which the generator knows how to rewrite.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from kraken.adapters.httpx_rest import AsyncHttpxTransport
+from kraken.clients._async.support import key_gate, resolve
+from kraken.clients.ids import generate_new_order_id
+from kraken.clients.nonces import KeyState, key_state
+from kraken.clients.options import RestOptions, TimestampFn
+from kraken.core.errors import KrakenAPIWarning, KrakenUsageError, MissingCredentialsError
+from kraken.core.rest.endpoint import Endpoint, Reply
+from kraken.core.rest.envelope import Outcome, parse_binary, parse_envelope, parse_json
+from kraken.core.rest.prepare import BodyEncoding, PendingSignature
+from kraken.core.rest.values import Request, Response
+from kraken.ports.clock import Clock
+from kraken.ports.nonce import NonceSource
+from kraken.ports.rest import AsyncRestTransport
+from kraken.ports.signer import SignMessageFn
+
+__all__ = ["AsyncRestClient"]
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+logger = logging.getLogger("kraken.rest")
+
+_PARSERS = {Reply.ENVELOPE: parse_envelope, Reply.JSON: parse_json, Reply.BINARY: parse_binary}
+
+
+class AsyncRestClient:
+    """Shared machinery of the async REST clients: options, transport, nonce, signing, parsing.
+
+    Use a concrete client such as :class:`~kraken.AsyncSpotClient`; every option is described
+    there.
+    """
+
+    _client_name = "AsyncRestClient"
+    _default_base_url = "https://api.kraken.com"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        api_access_token: str | None = None,
+        base_url: str | None = None,
+        strict_param_validation: bool = False,
+        parse_exceptions: bool = True,
+        keep_alive: bool = True,
+        keep_alive_msecs: int = 5000,
+        custom_timestamp_fn: TimestampFn | None = None,
+        custom_sign_message_fn: SignMessageFn | None = None,
+        timeout: float | None = 30.0,
+        proxy: str | None = None,
+        user_agent: str | None = None,
+        transport: AsyncRestTransport | None = None,
+        nonce_source: NonceSource | None = None,
+        clock: Clock | None = None,
+        body_encoding: BodyEncoding = "json",
+    ) -> None:
+        self._options = RestOptions(
+            client_name=self._client_name,
+            default_base_url=self._default_base_url,
+            api_key=api_key,
+            api_secret=api_secret,
+            api_access_token=api_access_token,
+            base_url=base_url,
+            strict_param_validation=strict_param_validation,
+            parse_exceptions=parse_exceptions,
+            keep_alive=keep_alive,
+            keep_alive_msecs=keep_alive_msecs,
+            custom_timestamp_fn=custom_timestamp_fn,
+            custom_sign_message_fn=custom_sign_message_fn,
+            timeout=timeout,
+            proxy=proxy,
+            user_agent=user_agent,
+            transport_given=transport is not None,
+            nonce_source=nonce_source,
+            clock=clock,
+            body_encoding=body_encoding,
+        )
+        credentials = self._options.credentials
+        self._key: KeyState | None = key_state(credentials.fingerprint) if credentials else None
+        self._owns_transport = transport is None
+        self._transport: AsyncRestTransport = transport or AsyncHttpxTransport(
+            timeout=timeout,
+            proxy=proxy,
+            keep_alive=self._options.keep_alive,
+            keep_alive_msecs=keep_alive_msecs,
+        )
+
+    @staticmethod
+    def generate_new_order_id() -> str:
+        """A crypto-random client order id (32 hex chars) Kraken accepts for ``cl_ord_id``."""
+        return generate_new_order_id()
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._options.builder.base_url
+
+    def set_access_token(self, token: str | None) -> None:
+        """Set (or clear, with ``None``) the OAuth bearer token used by bearer endpoints."""
+        self._options.access_token = token or None
+
+    def has_access_token(self) -> bool:
+        """True when an OAuth bearer token is set."""
+        return self._options.access_token is not None
+
+    async def _call(self, endpoint: Endpoint[P, R], params: P | None) -> R:
+        """Build, authenticate, send and parse one call of ``endpoint``."""
+        prepared = self._options.builder.prepare(
+            endpoint, params, access_token=self._options.access_token
+        )
+        if isinstance(prepared, PendingSignature):
+            response = await self._send_signed(endpoint, prepared)
+        else:
+            response = await self._send(prepared)
+        outcome: Outcome = _PARSERS[endpoint.reply](
+            response, endpoint=endpoint.name, map_errors=self._options.parse_exceptions
+        )
+        for warning in outcome.warnings:
+            warnings.warn(f"{endpoint.name}: {warning}", KrakenAPIWarning, stacklevel=3)
+        result: R = outcome.result
+        return result
+
+    async def _send_signed(
+        self, endpoint: Endpoint[Any, Any], pending: PendingSignature
+    ) -> Response:
+        options = self._options
+        credentials = options.credentials
+        key = self._key
+        if credentials is None or key is None:
+            raise MissingCredentialsError(
+                f"{endpoint.name}() is a private endpoint: pass api_key= and api_secret= (or "
+                f"custom_sign_message_fn=) to {self._client_name}."
+            )
+        # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
+        async with key_gate(credentials.fingerprint):
+            nonce = await self._next_nonce(key)
+            body = pending.body(nonce)
+            message = pending.message(nonce, body)
+            if options.signer is not None:
+                signature = options.signer(message)
+            else:
+                signature = await resolve(
+                    options.custom_sign_message_fn(message, credentials.api_secret)
+                )
+                if not isinstance(signature, str) or not signature:
+                    raise KrakenUsageError(
+                        "custom_sign_message_fn must return the base64 signature as a "
+                        "non-empty str."
+                    )
+            return await self._send(pending.finish(body, credentials.api_key, signature))
+
+    async def _next_nonce(self, key: KeyState) -> int:
+        options = self._options
+        now_ns = options.now_ns()
+        source = options.nonce_source
+        if source is None:
+            return key.next_nonce(now_ns)
+        assert options.credentials is not None
+        nonce = await resolve(source.next_nonce(options.credentials.fingerprint, now_ns))
+        key.observe(nonce)
+        return nonce
+
+    async def _send(self, request: Request) -> Response:
+        logger.debug("%s %s", request.method, request.url.partition("?")[0])
+        response = await self._transport.send(request)
+        logger.debug(
+            "%s -> HTTP %s (%d bytes)", request.endpoint, response.status, len(response.body)
+        )
+        return response
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only a transport the client created itself)."""
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        credentials = self._options.credentials
+        who = f"key=<redacted {credentials.fingerprint}>" if credentials else "public"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, {who})"

@@ -1,0 +1,1 @@
+"""Blocking clients, generated from ``kraken/clients/_async`` (except ``support.py``)."""

@@ -1,0 +1,159 @@
+"""Validated construction options shared by every REST client, sync and async alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from kraken._version import __version__
+from kraken.adapters.clock import SystemClock
+from kraken.core.auth.credentials import Credentials
+from kraken.core.auth.nonce import nanoseconds_from_milliseconds
+from kraken.core.auth.signing import HmacSha512Signer
+from kraken.core.errors import KrakenUsageError
+from kraken.core.rest.prepare import BodyEncoding, RequestBuilder
+from kraken.core.rest.urls import validate_base_url
+from kraken.ports.clock import Clock
+from kraken.ports.nonce import NonceSource
+from kraken.ports.signer import SignMessageFn
+
+__all__ = ["DEFAULT_USER_AGENT", "RestOptions"]
+
+DEFAULT_USER_AGENT = f"kraken-python/{__version__}"
+
+TimestampFn = Callable[[], "int | float | Decimal"]
+
+
+def _callable_or_none(value: object, name: str) -> Any:
+    if value is not None and not callable(value):
+        raise KrakenUsageError(f"{name} must be callable, got {type(value).__name__}.")
+    return value
+
+
+class RestOptions:
+    """Every option of a REST client, checked once at construction (before any I/O).
+
+    See :class:`~kraken.SpotClient` for what each option means.
+    """
+
+    __slots__ = (
+        "access_token",
+        "builder",
+        "clock",
+        "credentials",
+        "custom_sign_message_fn",
+        "custom_timestamp_fn",
+        "keep_alive",
+        "keep_alive_msecs",
+        "nonce_source",
+        "parse_exceptions",
+        "proxy",
+        "signer",
+        "timeout",
+    )
+
+    def __init__(
+        self,
+        *,
+        client_name: str,
+        default_base_url: str,
+        api_key: str | None,
+        api_secret: str | None,
+        api_access_token: str | None,
+        base_url: str | None,
+        strict_param_validation: bool,
+        parse_exceptions: bool,
+        keep_alive: bool,
+        keep_alive_msecs: int,
+        custom_timestamp_fn: TimestampFn | None,
+        custom_sign_message_fn: SignMessageFn | None,
+        timeout: float | None,
+        proxy: str | None,
+        user_agent: str | None,
+        transport_given: bool,
+        nonce_source: NonceSource | None,
+        clock: Clock | None,
+        body_encoding: BodyEncoding,
+    ) -> None:
+        self.custom_sign_message_fn = _callable_or_none(
+            custom_sign_message_fn, "custom_sign_message_fn"
+        )
+        self.custom_timestamp_fn = _callable_or_none(custom_timestamp_fn, "custom_timestamp_fn")
+        self.credentials = self._credentials(client_name, api_key, api_secret)
+        self.signer = (
+            HmacSha512Signer(self.credentials.secret_bytes)
+            if self.credentials is not None
+            and self.credentials.secret_bytes is not None
+            and self.custom_sign_message_fn is None
+            else None
+        )
+        if api_access_token is not None and (
+            not isinstance(api_access_token, str) or not api_access_token
+        ):
+            raise KrakenUsageError("api_access_token must be a non-empty string.")
+        self.access_token = api_access_token
+        if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+            raise KrakenUsageError(
+                f"timeout must be a positive number of seconds or None, not {timeout!r}."
+            )
+        if not isinstance(keep_alive_msecs, int) or keep_alive_msecs < 0:
+            raise KrakenUsageError(
+                "keep_alive_msecs must be a non-negative integer (milliseconds)."
+            )
+        if transport_given and proxy is not None:
+            raise KrakenUsageError(
+                "proxy= configures the default transport; with transport= configure the proxy "
+                "on that transport instead."
+            )
+        if nonce_source is not None and not callable(getattr(nonce_source, "next_nonce", None)):
+            raise KrakenUsageError(
+                "nonce_source must have a next_nonce(key_fingerprint, now_ns) method."
+            )
+        self.timeout = timeout
+        self.proxy = proxy
+        self.keep_alive = bool(keep_alive)
+        self.keep_alive_msecs = keep_alive_msecs
+        self.parse_exceptions = bool(parse_exceptions)
+        self.nonce_source = nonce_source
+        self.clock: Clock = clock or SystemClock()
+        agent = DEFAULT_USER_AGENT if not user_agent else f"{user_agent} {DEFAULT_USER_AGENT}"
+        self.builder = RequestBuilder(
+            validate_base_url(base_url or default_base_url),
+            body_encoding=body_encoding,
+            strict=bool(strict_param_validation),
+            user_agent=agent,
+        )
+
+    def _credentials(
+        self, client_name: str, api_key: str | None, api_secret: str | None
+    ) -> Credentials | None:
+        if api_key is None and api_secret is None:
+            return None
+        if api_key is None:
+            raise KrakenUsageError(
+                f"{client_name}: api_secret was given without api_key; pass both."
+            )
+        if api_secret is None and self.custom_sign_message_fn is None:
+            raise KrakenUsageError(
+                f"{client_name}: api_key was given without api_secret; pass both, or pass "
+                "custom_sign_message_fn= when your signer holds the secret."
+            )
+        return Credentials(api_key, api_secret)
+
+    def now_ns(self) -> int:
+        """The time the next nonce is computed from: ``custom_timestamp_fn`` (ms) or the clock."""
+        if self.custom_timestamp_fn is not None:
+            milliseconds = self.custom_timestamp_fn()
+            if isinstance(milliseconds, bool) or not isinstance(
+                milliseconds, int | float | Decimal
+            ):
+                raise KrakenUsageError(
+                    "custom_timestamp_fn must return milliseconds as a number, "
+                    f"not {type(milliseconds).__name__}."
+                )
+            return nanoseconds_from_milliseconds(milliseconds)
+        return self.clock.time_ns()
+
+    def __repr__(self) -> str:
+        return f"RestOptions(base_url={self.builder.base_url!r}, credentials={self.credentials!r})"

@@ -1,0 +1,1 @@
+"""Credentials, nonces and the signing schemes Kraken documents."""

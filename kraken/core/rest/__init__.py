@@ -1,0 +1,1 @@
+"""REST: request and response values, encoders, endpoint catalogues, envelope parsing."""

@@ -1,0 +1,164 @@
+"""Turning a :class:`Response` into a result or the right error, for each reply shape.
+
+Spot replies are ``{"error": [...], "result": ...}`` with HTTP 200 in most cases
+(https://docs.kraken.com/api/docs/guides/spot-rest-intro). ``E`` strings raise the mapped
+:class:`KrakenAPIError`; ``W`` strings come back as warnings next to the result. A body that is
+not JSON (an HTML page from a proxy, a truncated reply) is a :class:`KrakenTransportError` that
+carries the status and a short excerpt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kraken.core.errors import (
+    AuthenticationError,
+    InvalidArgumentsError,
+    KrakenAPIError,
+    KrakenTransportError,
+    RateLimitError,
+    ServiceUnavailableError,
+    api_error_from_messages,
+)
+from kraken.core.rest.values import Response
+
+__all__ = ["Outcome", "body_excerpt", "decode_json", "parse_binary", "parse_envelope", "parse_json"]
+
+_EXCERPT_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A successful reply: the result, plus any ``W...`` warnings Kraken attached."""
+
+    result: Any
+    warnings: tuple[str, ...] = field(default=())
+
+
+def body_excerpt(body: bytes) -> str:
+    """The start of a body as printable text, for error messages (never the request's)."""
+    text = body[: _EXCERPT_CHARS * 2].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text[:_EXCERPT_CHARS] + ("..." if len(text) > _EXCERPT_CHARS else "")
+
+
+def decode_json(response: Response) -> Any:
+    """Decode a JSON body; floats become ``Decimal`` so no digit of a price is lost."""
+    try:
+        return json.loads(response.body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        raise KrakenTransportError(
+            "Kraken's reply is not JSON",
+            status=response.status,
+            body_excerpt=body_excerpt(response.body),
+        ) from None
+
+
+def _status_error(response: Response, endpoint: str) -> KrakenAPIError | None:
+    """Errors implied by the HTTP status alone, when the body gave no Kraken error string."""
+    status = response.status
+    if status == 429:
+        header = response.headers.get("retry-after") or response.headers.get("rate-limit-reset")
+        return RateLimitError(
+            "EGeneral:Too many requests",
+            status=status,
+            endpoint=endpoint,
+            retry_after=float(header) if header and _is_number(header) else None,
+        )
+    if status in (401, 403):
+        return AuthenticationError(f"EAPI:HTTP {status}", status=status, endpoint=endpoint)
+    if status in (502, 503, 504):
+        return ServiceUnavailableError(f"EService:HTTP {status}", status=status, endpoint=endpoint)
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
+    """Parse Kraken's ``{"error": [...], "result": ...}`` envelope.
+
+    Args:
+        response: the reply.
+        endpoint: the catalogue name, quoted in error messages.
+        map_errors: False raises the base :class:`KrakenAPIError` for every error string
+            (the client option ``parse_exceptions=False``) instead of the mapped subclass.
+    """
+    try:
+        payload = decode_json(response)
+    except KrakenTransportError:
+        status_error = _status_error(response, endpoint)
+        if status_error is not None:
+            raise status_error from None
+        raise
+    if not isinstance(payload, dict):
+        raise KrakenTransportError(
+            "Kraken's reply is JSON but not an object",
+            status=response.status,
+            body_excerpt=body_excerpt(response.body),
+        )
+    messages = payload.get("error") or []
+    if isinstance(messages, str):
+        messages = [messages]
+    if not isinstance(messages, list) or not all(isinstance(m, str) for m in messages):
+        raise KrakenTransportError(
+            "Kraken's reply has a malformed 'error' field",
+            status=response.status,
+            body_excerpt=body_excerpt(response.body),
+        )
+    errors = [m for m in messages if not m.startswith("W")]
+    if errors:
+        if map_errors:
+            raise api_error_from_messages(errors, status=response.status, endpoint=endpoint)
+        raise KrakenAPIError(errors[0], errors=errors, status=response.status, endpoint=endpoint)
+    if response.status >= 400 or "result" not in payload:
+        status_error = _status_error(response, endpoint)
+        if status_error is not None:
+            raise status_error
+        raise KrakenTransportError(
+            "Kraken's reply has neither a result nor an error",
+            status=response.status,
+            body_excerpt=body_excerpt(response.body),
+        )
+    warnings = tuple(m for m in messages if m.startswith("W"))
+    return Outcome(payload["result"], warnings)
+
+
+def parse_json(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
+    """Parse a plain-JSON reply (OAuth); 4xx/5xx become typed errors with the OAuth error code."""
+    payload = decode_json(response) if response.body else None
+    if response.status < 400:
+        return Outcome(payload)
+    code = ""
+    if isinstance(payload, dict):
+        raw = payload.get("error") or payload.get("message") or ""
+        code = raw if isinstance(raw, str) else json.dumps(raw, default=str)[:100]
+        if isinstance(raw, list) and raw and all(isinstance(m, str) for m in raw):
+            raise api_error_from_messages(raw, status=response.status, endpoint=endpoint)
+    text = f"EOAuth:{code or f'HTTP {response.status}'}"
+    status_error = _status_error(response, endpoint)
+    if not map_errors:
+        raise KrakenAPIError(text, status=response.status, endpoint=endpoint)
+    if status_error is not None:
+        raise status_error
+    if response.status in (400, 404, 422):
+        raise InvalidArgumentsError(text, status=response.status, endpoint=endpoint)
+    if response.status >= 500:
+        raise ServiceUnavailableError(text, status=response.status, endpoint=endpoint)
+    raise KrakenAPIError(text, status=response.status, endpoint=endpoint)
+
+
+def parse_binary(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
+    """A download (an export's zip): raw bytes on success, Kraken's envelope on failure."""
+    content_type = response.headers.get("content-type", "")
+    if "json" in content_type or response.body[:1] == b"{" or response.status >= 400:
+        return parse_envelope(response, endpoint=endpoint, map_errors=map_errors)
+    return Outcome(response.body)

@@ -1,0 +1,226 @@
+"""Building requests from an endpoint and its parameters: validation, encoding, signing input.
+
+Everything that can be wrong with the caller's input is found here, before any I/O: params that
+are not a mapping, missing required keys, unknown keys or ``None`` values under
+``strict_param_validation``, non-finite numbers, unsupported types, a ``nonce`` the SDK owns.
+
+Signed (API-Sign) requests are built in two steps so the time spent holding the per-key nonce
+gate is as short as possible: :meth:`RequestBuilder.prepare` does the validation and encoding up
+front and returns a :class:`PendingSignature`; the client then takes a nonce, asks the signer for
+the signature over :meth:`PendingSignature.message`, and calls :meth:`PendingSignature.finish`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import quote
+
+from kraken.core.auth.signing import spot_message
+from kraken.core.errors import KrakenUsageError, MissingCredentialsError
+from kraken.core.rest.encoding import encode_form, encode_json, to_wire
+from kraken.core.rest.endpoint import Auth, Endpoint, Payload
+from kraken.core.rest.values import Request
+
+__all__ = ["BodyEncoding", "PendingSignature", "RequestBuilder", "wire_fields"]
+
+BodyEncoding = Literal["json", "form"]
+
+_JSON = "application/json"
+_FORM = "application/x-www-form-urlencoded"
+# Parameters every API-Sign endpoint accepts besides its own (one-time password for 2FA keys).
+_SIGNED_EXTRAS = frozenset({"otp"})
+# Parameters that go into the Authorization header of the OAuth token endpoint, not the body.
+_BASIC_CREDENTIALS = ("client_id", "client_secret")
+
+
+def wire_fields(endpoint: Endpoint[Any, Any], params: object, *, strict: bool) -> dict[str, Any]:
+    """Validate ``params`` for ``endpoint`` and convert every value to its exact wire form.
+
+    Raises:
+        KrakenUsageError: naming each offending parameter and what to do instead.
+    """
+    if params is None:
+        params = {}
+    elif not isinstance(params, Mapping):
+        raise KrakenUsageError(
+            f"{endpoint.name}() takes a dict of parameters, not {type(params).__name__}."
+        )
+    fields: dict[str, Any] = {}
+    unknown: list[str] = []
+    allowed = endpoint.allowed
+    for key, value in params.items():
+        if not isinstance(key, str):
+            raise KrakenUsageError(
+                f"{endpoint.name}(): parameter names must be strings, got {key!r}."
+            )
+        if value is None:
+            if strict:
+                raise KrakenUsageError(
+                    f"{endpoint.name}(): parameter {key!r} is None; omit it or give a value "
+                    "(strict_param_validation is on)."
+                )
+            continue
+        if key == "nonce" and endpoint.auth is Auth.API_SIGN:
+            raise KrakenUsageError(
+                f"{endpoint.name}(): the SDK sets 'nonce' itself; to control it pass "
+                "custom_timestamp_fn or a nonce_source to the client."
+            )
+        if (
+            strict
+            and key not in allowed
+            and not (endpoint.auth is Auth.API_SIGN and key in _SIGNED_EXTRAS)
+        ):
+            unknown.append(key)
+            continue
+        fields[key] = to_wire(value, key)
+    if unknown:
+        valid = ", ".join(sorted(allowed)) or "none"
+        raise KrakenUsageError(
+            f"{endpoint.name}(): unknown parameter(s) {', '.join(map(repr, sorted(unknown)))}; "
+            f"valid parameters: {valid}."
+        )
+    missing = endpoint.required - fields.keys()
+    if missing:
+        raise KrakenUsageError(
+            f"{endpoint.name}(): missing required parameter(s) "
+            f"{', '.join(map(repr, sorted(missing)))}."
+        )
+    return fields
+
+
+def _render_path(endpoint: Endpoint[Any, Any], fields: dict[str, Any]) -> str:
+    path = endpoint.path
+    for name in endpoint.path_params:
+        value = fields.pop(name, None)
+        if value is None or value == "":
+            raise KrakenUsageError(f"{endpoint.name}(): path parameter {name!r} is required.")
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    return path
+
+
+class PendingSignature:
+    """A validated, encoded API-Sign request waiting for its nonce and signature."""
+
+    __slots__ = ("_fields", "_form", "_headers", "_url", "endpoint", "path")
+
+    def __init__(
+        self,
+        endpoint: str,
+        url: str,
+        path: str,
+        fields: dict[str, Any],
+        form: bool,
+        headers: dict[str, str],
+    ) -> None:
+        self.endpoint = endpoint
+        self.path = path
+        self._url = url
+        self._fields = fields
+        self._form = form
+        self._headers = headers
+
+    def body(self, nonce: int) -> bytes:
+        """The exact body bytes for this nonce (the nonce goes first)."""
+        if self._form:
+            return encode_form(self._fields, nonce=nonce).encode()
+        return encode_json(self._fields, nonce=nonce)
+
+    def message(self, nonce: int, body: bytes) -> bytes:
+        """The bytes the HMAC covers: ``path || SHA256(nonce || body)``."""
+        return spot_message(self.path, nonce, body)
+
+    def finish(self, body: bytes, api_key: str, signature: str) -> Request:
+        """The final request, with ``API-Key`` and ``API-Sign`` headers."""
+        headers = dict(self._headers)
+        headers["API-Key"] = api_key
+        headers["API-Sign"] = signature
+        return Request("POST", self._url, headers, body, self.endpoint)
+
+    def __repr__(self) -> str:
+        return f"PendingSignature(endpoint={self.endpoint!r}, path={self.path!r})"
+
+
+class RequestBuilder:
+    """Builds the requests of one catalogue against one base URL.
+
+    Args:
+        base_url: validated base URL, without trailing slash.
+        body_encoding: ``"json"`` (default; compact JSON, measured fastest and able to carry
+            nested values such as AddOrderBatch orders) or ``"form"``.
+        strict: reject unknown parameters and ``None`` values (``strict_param_validation``).
+        user_agent: the ``User-Agent`` header Kraken asks every client to send.
+    """
+
+    __slots__ = ("_form", "_user_agent", "base_url", "strict")
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        body_encoding: BodyEncoding = "json",
+        strict: bool = False,
+        user_agent: str,
+    ) -> None:
+        if body_encoding not in ("json", "form"):
+            raise KrakenUsageError(
+                f"body_encoding must be 'json' or 'form', not {body_encoding!r}."
+            )
+        self.base_url = base_url
+        self.strict = strict
+        self._form = body_encoding == "form"
+        self._user_agent = user_agent
+
+    def prepare(
+        self, endpoint: Endpoint[Any, Any], params: object, *, access_token: str | None = None
+    ) -> Request | PendingSignature:
+        """Validate and encode; API-Sign endpoints return a :class:`PendingSignature`."""
+        fields = wire_fields(endpoint, params, strict=self.strict)
+        path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
+        url = self.base_url + path
+        headers = {"User-Agent": self._user_agent}
+        auth = endpoint.auth
+        if auth is Auth.API_SIGN:
+            form = (
+                self._form if endpoint.payload is Payload.BODY else endpoint.payload is Payload.FORM
+            )
+            headers["Content-Type"] = _FORM if form else _JSON
+            return PendingSignature(endpoint.name, url, path, fields, form, headers)
+        if auth is Auth.BEARER:
+            if not access_token:
+                raise MissingCredentialsError(
+                    f"{endpoint.name}() needs an OAuth access token: pass api_access_token= to the "
+                    "client (see the OAuth / Kraken Connect guide)."
+                )
+            headers["Authorization"] = f"Bearer {access_token}"
+        elif auth is Auth.BASIC:
+            client_id = fields.pop(_BASIC_CREDENTIALS[0], None)
+            client_secret = fields.pop(_BASIC_CREDENTIALS[1], "")
+            if not client_id:
+                raise MissingCredentialsError(
+                    f"{endpoint.name}() needs 'client_id' (and 'client_secret' for confidential "
+                    "clients) in its parameters."
+                )
+            pair = f"{client_id}:{client_secret}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        return self._unsigned(endpoint, url, fields, headers)
+
+    def _unsigned(
+        self,
+        endpoint: Endpoint[Any, Any],
+        url: str,
+        fields: dict[str, Any],
+        headers: dict[str, str],
+    ) -> Request:
+        payload = endpoint.payload
+        if payload is Payload.QUERY or (
+            endpoint.method in ("GET", "DELETE") and payload is Payload.BODY
+        ):
+            if fields:
+                url = f"{url}?{encode_form(fields)}"
+            return Request(endpoint.method, url, headers, b"", endpoint.name)
+        form = payload is Payload.FORM or (payload is Payload.BODY and self._form)
+        headers["Content-Type"] = _FORM if form else _JSON
+        body = encode_form(fields).encode() if form else encode_json(fields)
+        return Request(endpoint.method, url, headers, body, endpoint.name)

@@ -1,0 +1,1 @@
+"""Spot REST: the catalogue of endpoints and their parameter and result types."""

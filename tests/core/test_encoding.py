@@ -1,0 +1,95 @@
+"""Exact wire encodings: money never through binary floats, bytes exactly as signed."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from urllib.parse import parse_qsl
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kraken.core.errors import KrakenUsageError
+from kraken.core.rest.encoding import encode_form, encode_json, float_text, to_wire
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.1, "0.1"), (37500.5, "37500.5"), (1e-07, "0.0000001"), (1e16, "10000000000000000"),
+     (1.25, "1.25"), (-0.5, "-0.5")],
+)
+def test_floats_use_their_shortest_exact_text(value: float, text: str) -> None:
+    assert float_text(value) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_float_text_round_trips_and_has_no_exponent(value: float) -> None:
+    text = float_text(value)
+    assert "e" not in text.lower()
+    assert float(text) == value
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("Infinity")])
+def test_non_finite_numbers_are_refused(bad: float | Decimal) -> None:
+    with pytest.raises(KrakenUsageError, match="price"):
+        to_wire(bad, "price")
+
+
+def test_decimals_are_plain_digits() -> None:
+    assert to_wire(Decimal("1E+2"), "x") == "100"
+    assert to_wire(Decimal("0.00000001"), "x") == "0.00000001"
+    assert to_wire(Decimal("37500.10"), "x") == "37500.10"
+
+
+def test_wire_values_keep_types_json_needs() -> None:
+    assert to_wire(True, "x") is True
+    assert to_wire(5, "x") == 5
+    assert to_wire({"a": Decimal("1.5"), "skip": None}, "close") == {"a": "1.5"}
+    assert to_wire([1.5, "a"], "orders") == ["1.5", "a"]
+
+
+def test_unsupported_types_name_the_parameter() -> None:
+    with pytest.raises(KrakenUsageError, match="volume has type bytes"):
+        to_wire(b"1", "volume")
+
+
+def test_json_body_is_compact_with_nonce_first() -> None:
+    body = encode_json({"pair": "XBTUSD", "volume": "1.25"}, nonce=42)
+    assert body == b'{"nonce":42,"pair":"XBTUSD","volume":"1.25"}'
+    assert encode_json({}, nonce=7) == b'{"nonce":7}'
+    assert encode_json({"a": 1}) == b'{"a":1}'
+
+
+@given(st.dictionaries(st.text(max_size=8), st.one_of(st.text(max_size=8), st.integers()), max_size=6),
+       st.integers(min_value=0, max_value=2**64 - 1))
+def test_json_body_decodes_to_params_plus_nonce(fields: dict[str, object], nonce: int) -> None:
+    fields.pop("nonce", None)
+    decoded = json.loads(encode_json(fields, nonce=nonce))
+    assert decoded == {"nonce": nonce, **fields}
+    assert next(iter(decoded)) == "nonce"
+
+
+def test_form_body_matches_official_v1_text() -> None:
+    fields = {"ordertype": "limit", "pair": "XBTUSD", "price": "37500", "type": "buy", "volume": "1.25"}
+    assert encode_form(fields, nonce=1616492376594) == (
+        "nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25"
+    )
+
+
+def test_form_percent_encodes_per_rfc3986() -> None:
+    assert encode_form({"greeting": "hello world"}) == "greeting=hello%20world"
+    assert encode_form({"a": "x/y+z&="}) == "a=x%2Fy%2Bz%26%3D"
+    assert encode_form({"t": "a-_.~b"}) == "t=a-_.~b"
+    assert encode_form({"flag": True}) == "flag=true"
+
+
+def test_form_nests_with_brackets() -> None:
+    text = encode_form({"close": {"ordertype": "limit"}, "orders": [{"type": "buy"}]})
+    assert parse_qsl(text) == [("close[ordertype]", "limit"), ("orders[0][type]", "buy")]
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=12), max_size=6))
+def test_form_round_trips_through_a_standard_parser(fields: dict[str, str]) -> None:
+    assert parse_qsl(encode_form(fields), keep_blank_values=True) == list(fields.items())

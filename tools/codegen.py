@@ -1,0 +1,267 @@
+"""Generate the REST clients: methods from catalogues, then sync twins from the async source.
+
+One source of truth for sync and async (architecture.md, rule 4):
+
+1. ``kraken/clients/_async/<product>.py`` is written from each endpoint catalogue: one typed method
+   per :class:`~kraken.core.rest.endpoint.Endpoint`.
+2. Every module in ``kraken/clients/_async/`` except ``support.py`` is rewritten into
+   ``kraken/clients/_sync/`` by a small, explicit set of token rules (the httpcore ``unasync``
+   approach).
+
+``python tools/codegen.py`` writes the files; ``--check`` exits 1 when any committed file differs
+from what would be generated (CI runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import importlib
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_DIR = ROOT / "kraken" / "clients" / "_async"
+SYNC_DIR = ROOT / "kraken" / "clients" / "_sync"
+HANDWRITTEN = {"__init__.py", "support.py"}
+
+sys.path.insert(0, str(ROOT))
+
+
+@dataclass(frozen=True)
+class Product:
+    """One generated client: where its catalogue lives and how it is presented."""
+
+    module: str
+    catalogue: str
+    types: str
+    class_name: str
+    base_url: str
+    title: str
+    blurb: str
+
+
+PRODUCTS = (
+    Product(
+        module="spot",
+        catalogue="kraken.core.rest.spot.catalogue",
+        types="kraken.core.rest.spot.types",
+        class_name="AsyncSpotClient",
+        base_url="https://api.kraken.com",
+        title="Kraken Spot REST API",
+        blurb=(
+            "Market data, account data, trading, funding, subaccounts, Earn, MiCA transparency\n"
+            "and OAuth / Fast API key management: every Spot REST endpoint as one method."
+        ),
+    ),
+)
+
+CLIENT_ARGS = """\
+Args:
+    api_key: public API key (``API-Key`` header) for private endpoints.
+    api_secret: the key's base64 private key. Validated at construction; never shown in any
+        repr, log or error. May be omitted when ``custom_sign_message_fn`` holds the secret.
+    api_access_token: OAuth access token for bearer endpoints (userinfo, Fast API keys).
+    base_url: override the host (https only; http is accepted for loopback test servers).
+    strict_param_validation: reject unknown parameters and ``None`` values with
+        :class:`~kraken.KrakenUsageError` before any I/O (otherwise ``None`` values are
+        dropped).
+    parse_exceptions: map Kraken error strings to specific :class:`~kraken.KrakenAPIError`
+        subclasses (default). ``False`` raises the base class for every Kraken error.
+    keep_alive: reuse connections (default on).
+    keep_alive_msecs: how long an idle connection is kept in the pool.
+    custom_timestamp_fn: returns the current time in milliseconds; drives the nonce (scaled to
+        nanoseconds), e.g. to correct a skewed clock.
+    custom_sign_message_fn: ``fn(message: bytes, api_secret: str | None) -> str`` (sync or
+        async) returning the base64 HMAC-SHA512 of ``message``: plug an HSM, KMS or remote
+        signer. It receives exactly the bytes to MAC, never the request.
+    timeout: seconds for a whole request (default 30; connect is capped at 10).
+    proxy: proxy URL for the default transport.
+    user_agent: prefix for the ``User-Agent`` header.
+    transport: any object implementing the REST transport port (recorded fixtures, the fake
+        exchange, your own); the client then does not create or close an httpx pool.
+    nonce_source: a :class:`~kraken.ports.NonceSource` shared between processes.
+    clock: a :class:`~kraken.ports.Clock` (tests hand in a fake one).
+    body_encoding: ``"json"`` (default) or ``"form"`` for signed bodies; the exact bytes sent
+        are the bytes signed either way.
+"""
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_")).replace("Oauth", "OAuth")
+
+
+def _method(endpoint: Any) -> str:
+    camel = _camel(endpoint.name)
+    const = endpoint.name.upper()
+    if endpoint.required:
+        signature = f"params: t.{camel}Params, /"
+    else:
+        signature = f"params: t.{camel}Params | None = None, /"
+    auth = {
+        "public": "public",
+        "api-sign": "private, signed with ``API-Key`` / ``API-Sign``",
+        "bearer": "OAuth bearer token (``api_access_token``)",
+        "basic": "OAuth client credentials (``client_id`` / ``client_secret`` params)",
+    }[endpoint.auth.value]
+    lines = [endpoint.summary, "", f"``{endpoint.method} {endpoint.path}``, {auth}."]
+    if endpoint.operation_id:
+        lines[-1] += f" Kraken operation ``{endpoint.operation_id}``."
+    if endpoint.required:
+        lines.append(
+            "Required parameters: " + ", ".join(f"``{k}``" for k in sorted(endpoint.required)) + "."
+        )
+    if not endpoint.retry_safe:
+        lines.append("Never retried automatically: a second send could act twice.")
+    if endpoint.reply.value == "binary":
+        lines.append("Returns the file's raw bytes.")
+    doc = "\n".join(textwrap.fill(line, width=88) if line else line for line in lines)
+    body = textwrap.indent(f'"""{doc}\n"""', " " * 8)
+    return (
+        f"    async def {endpoint.name}(self, {signature}) -> t.{camel}Result:\n"
+        f"{body}\n"
+        f"        return await self._call(c.{const}, params)\n"
+    )
+
+
+def render_product(product: Product) -> str:
+    """The async client module for one product, from its catalogue."""
+    catalogue = importlib.import_module(product.catalogue)
+    methods = "\n".join(_method(e) for e in catalogue.CATALOGUE)
+    class_doc = textwrap.indent(
+        f"{product.title} client.\n\n{product.blurb}\n\n"
+        f"Default base URL ``{product.base_url}``. Use as a context manager to close the\n"
+        f"connection pool: ``async with {product.class_name}(...) as client:``.\n\n{CLIENT_ARGS}",
+        "    ",
+    ).replace("\n    \n", "\n\n")
+    return (
+        f"# GENERATED by tools/codegen.py from {product.catalogue}; do not edit.\n"
+        f'"""The async {product.title} client: one method per catalogue endpoint."""\n\n'
+        "from __future__ import annotations\n\n"
+        "from kraken.clients._async.rest import AsyncRestClient\n"
+        f"from {product.catalogue.rsplit('.', 1)[0]} import catalogue as c\n"
+        f"from {product.catalogue.rsplit('.', 1)[0]} import types as t\n\n"
+        f'__all__ = ["{product.class_name}"]\n\n\n'
+        f"class {product.class_name}(AsyncRestClient):\n"
+        f'    """{class_doc.strip()}\n    """\n\n'
+        f'    _client_name = "{product.class_name}"\n'
+        f'    _default_base_url = "{product.base_url}"\n\n'
+        f"{methods}"
+    )
+
+
+# Rules that turn the async source into its blocking twin, applied in order.
+_UNASYNC_RULES: tuple[tuple[str, str], ...] = (
+    (r"kraken\.clients\._async\b", "kraken.clients._sync"),
+    (r"\bAsync(?=[A-Z])", ""),
+    (r"\basync def ", "def "),
+    (r"\basync with ", "with "),
+    (r"\basync for ", "for "),
+    (r"\bawait ", ""),
+    (r"__aenter__", "__enter__"),
+    (r"__aexit__", "__exit__"),
+    (r"\baclose\b", "close"),
+    (r"\bThe async ", "The "),
+    (r"\bof the async ", "of the "),
+    (r"\basync REST", "REST"),
+)
+
+
+def unasync(source: str, source_name: str) -> str:
+    """Rewrite an async module into its sync twin, with a generated-file header."""
+    tree = ast.parse(source)
+    docstring = ast.get_docstring(tree) or ""
+    first = docstring.splitlines()[0] if docstring else "Generated module."
+    lines = source.splitlines(keepends=True)
+    start = 0
+    if (
+        tree.body
+        and isinstance(tree.body[0], ast.Expr)
+        and isinstance(tree.body[0].value, ast.Constant)
+    ):
+        start = tree.body[0].end_lineno or 0
+    rest = "".join(lines[start:])
+    prefix = (
+        "".join(
+            line for line in lines[: tree.body[0].lineno - 1] if not line.startswith("# GENERATED")
+        )
+        if tree.body
+        else ""
+    )
+    for pattern, replacement in _UNASYNC_RULES:
+        rest = re.sub(pattern, replacement, rest)
+        first = re.sub(pattern, replacement, first)
+    header = (
+        f"# GENERATED by tools/codegen.py from kraken/clients/_async/{source_name}; do not edit.\n"
+    )
+    return f'{header}{prefix}"""{first}"""\n{rest}'
+
+
+def planned_files() -> dict[Path, str]:
+    """Every generated file and its content."""
+    files: dict[Path, str] = {}
+    for product in PRODUCTS:
+        files[ASYNC_DIR / f"{product.module}.py"] = render_product(product)
+    sources = {
+        p.name: p.read_text() for p in sorted(ASYNC_DIR.glob("*.py")) if p.name not in HANDWRITTEN
+    }
+    sources.update({path.name: text for path, text in files.items()})
+    for name, text in sorted(sources.items()):
+        files[SYNC_DIR / name] = unasync(text, name)
+    return files
+
+
+def _format(files: dict[Path, str]) -> dict[Path, str]:
+    """Run ruff's formatter over generated text so committed files match `ruff format`."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for index, (path, text) in enumerate(files.items()):
+            target = Path(tmp) / f"f{index}_{path.name}"
+            target.write_text(text)
+            paths[path] = target
+        config = ["--config", str(ROOT / "pyproject.toml")]
+        ruff = [sys.executable, "-m", "ruff"]
+        subprocess.run(
+            [*ruff, "check", "--quiet", "--fix-only", "--select", "I", *config, tmp], check=False
+        )
+        subprocess.run([*ruff, "format", "--quiet", *config, tmp], check=True)
+        return {path: target.read_text() for path, target in paths.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the generated files, or with ``--check`` report drift and exit 1."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if generated files are stale")
+    args = parser.parse_args(argv)
+    files = _format(planned_files())
+    stale = [path for path, text in files.items() if not path.exists() or path.read_text() != text]
+    if args.check:
+        for path in stale:
+            current = path.read_text().splitlines() if path.exists() else []
+            diff = difflib.unified_diff(
+                current, files[path].splitlines(), str(path), "generated", lineterm=""
+            )
+            print("\n".join(list(diff)[:40]))
+        if stale:
+            print(
+                f"codegen: {len(stale)} generated file(s) are stale; run `python tools/codegen.py`."
+            )
+            return 1
+        print(f"codegen: {len(files)} generated files are up to date.")
+        return 0
+    for path in stale:
+        path.write_text(files[path])
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
