@@ -50,9 +50,17 @@ def test_malformed_replies_are_transport_errors_with_excerpt(body: bytes) -> Non
         assert info.value.body_excerpt
 
 
-def test_html_429_is_a_rate_limit_with_retry_after() -> None:
+def test_html_pages_are_transport_errors_whatever_the_status() -> None:
+    for status in (403, 429, 502, 503):
+        with pytest.raises(e.KrakenTransportError) as info:
+            parse_envelope(reply(b"<html>Cloudflare says no</html>", status=status))
+        assert info.value.status == status
+        assert "Cloudflare" in info.value.body_excerpt
+
+
+def test_oauth_429_is_a_rate_limit_with_retry_after() -> None:
     with pytest.raises(e.RateLimitError) as info:
-        parse_envelope(reply(b"<html>slow down</html>", status=429, **{"retry-after": "3"}))
+        parse_json(reply(b'{"error":"slow_down"}', status=429, **{"retry-after": "3"}))
     assert info.value.retry_after == 3.0
 
 

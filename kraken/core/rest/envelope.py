@@ -57,30 +57,20 @@ def decode_json(response: Response) -> Any:
         ) from None
 
 
-def _status_error(response: Response, endpoint: str) -> KrakenAPIError | None:
-    """Errors implied by the HTTP status alone, when the body gave no Kraken error string."""
+def _oauth_status_error(response: Response, code: str, endpoint: str) -> KrakenAPIError:
+    """The error class implied by an OAuth reply's HTTP status (RFC 6749 section 5.2)."""
     status = response.status
     if status == 429:
-        header = response.headers.get("retry-after") or response.headers.get("rate-limit-reset")
-        return RateLimitError(
-            "EGeneral:Too many requests",
-            status=status,
-            endpoint=endpoint,
-            retry_after=float(header) if header and _is_number(header) else None,
-        )
+        header = response.headers.get("retry-after", "")
+        retry_after = float(header) if header.replace(".", "", 1).isdigit() else None
+        return RateLimitError(code, status=status, endpoint=endpoint, retry_after=retry_after)
     if status in (401, 403):
-        return AuthenticationError(f"EAPI:HTTP {status}", status=status, endpoint=endpoint)
-    if status in (502, 503, 504):
-        return ServiceUnavailableError(f"EService:HTTP {status}", status=status, endpoint=endpoint)
-    return None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return AuthenticationError(code, status=status, endpoint=endpoint)
+    if status in (400, 404, 422):
+        return InvalidArgumentsError(code, status=status, endpoint=endpoint)
+    if status >= 500:
+        return ServiceUnavailableError(code, status=status, endpoint=endpoint)
+    return KrakenAPIError(code, status=status, endpoint=endpoint)
 
 
 def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
@@ -92,13 +82,7 @@ def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool =
         map_errors: False raises the base :class:`KrakenAPIError` for every error string
             (the client option ``parse_exceptions=False``) instead of the mapped subclass.
     """
-    try:
-        payload = decode_json(response)
-    except KrakenTransportError:
-        status_error = _status_error(response, endpoint)
-        if status_error is not None:
-            raise status_error from None
-        raise
+    payload = decode_json(response)
     if not isinstance(payload, dict):
         raise KrakenTransportError(
             "Kraken's reply is JSON but not an object",
@@ -120,9 +104,6 @@ def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool =
             raise api_error_from_messages(errors, status=response.status, endpoint=endpoint)
         raise KrakenAPIError(errors[0], errors=errors, status=response.status, endpoint=endpoint)
     if response.status >= 400 or "result" not in payload:
-        status_error = _status_error(response, endpoint)
-        if status_error is not None:
-            raise status_error
         raise KrakenTransportError(
             "Kraken's reply has neither a result nor an error",
             status=response.status,
@@ -144,16 +125,9 @@ def parse_json(response: Response, *, endpoint: str = "", map_errors: bool = Tru
         if isinstance(raw, list) and raw and all(isinstance(m, str) for m in raw):
             raise api_error_from_messages(raw, status=response.status, endpoint=endpoint)
     text = f"EOAuth:{code or f'HTTP {response.status}'}"
-    status_error = _status_error(response, endpoint)
     if not map_errors:
         raise KrakenAPIError(text, status=response.status, endpoint=endpoint)
-    if status_error is not None:
-        raise status_error
-    if response.status in (400, 404, 422):
-        raise InvalidArgumentsError(text, status=response.status, endpoint=endpoint)
-    if response.status >= 500:
-        raise ServiceUnavailableError(text, status=response.status, endpoint=endpoint)
-    raise KrakenAPIError(text, status=response.status, endpoint=endpoint)
+    raise _oauth_status_error(response, text, endpoint)
 
 
 def parse_binary(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
