@@ -20,7 +20,7 @@ from kraken.clients.options import RestOptions, TimestampFn
 from kraken.core.errors import KrakenAPIWarning, KrakenUsageError, MissingCredentialsError
 from kraken.core.rest.endpoint import Endpoint, Reply
 from kraken.core.rest.envelope import Outcome, parse_binary, parse_envelope, parse_json
-from kraken.core.rest.prepare import BodyEncoding, PendingSignature
+from kraken.core.rest.prepare import BodyEncoding, SignedDraft
 from kraken.core.rest.values import Request, Response
 from kraken.ports.clock import Clock
 from kraken.ports.nonce import NonceSource
@@ -122,10 +122,10 @@ class AsyncRestClient:
         prepared = self._options.builder.prepare(
             endpoint, params, access_token=self._options.access_token
         )
-        if isinstance(prepared, PendingSignature):
-            response = await self._send_signed(endpoint, prepared)
-        else:
+        if isinstance(prepared, Request):
             response = await self._send(prepared)
+        else:
+            response = await self._send_signed(endpoint, prepared)
         outcome: Outcome = _PARSERS[endpoint.reply](
             response, endpoint=endpoint.name, map_errors=self._options.parse_exceptions
         )
@@ -135,7 +135,7 @@ class AsyncRestClient:
         return result
 
     async def _send_signed(
-        self, endpoint: Endpoint[Any, Any], pending: PendingSignature
+        self, endpoint: Endpoint[Any, Any], pending: SignedDraft
     ) -> Response:
         options = self._options
         credentials = options.credentials
@@ -161,7 +161,7 @@ class AsyncRestClient:
                         "custom_sign_message_fn must return the base64 signature as a "
                         "non-empty str."
                     )
-            return await self._send(pending.finish(body, credentials.api_key, signature))
+            return await self._send(pending.finish(nonce, body, credentials.api_key, signature))
 
     async def _next_nonce(self, key: KeyState) -> int:
         options = self._options

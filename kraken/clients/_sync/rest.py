@@ -16,7 +16,7 @@ from kraken.clients.options import RestOptions, TimestampFn
 from kraken.core.errors import KrakenAPIWarning, KrakenUsageError, MissingCredentialsError
 from kraken.core.rest.endpoint import Endpoint, Reply
 from kraken.core.rest.envelope import Outcome, parse_binary, parse_envelope, parse_json
-from kraken.core.rest.prepare import BodyEncoding, PendingSignature
+from kraken.core.rest.prepare import BodyEncoding, SignedDraft
 from kraken.core.rest.values import Request, Response
 from kraken.ports.clock import Clock
 from kraken.ports.nonce import NonceSource
@@ -118,10 +118,10 @@ class RestClient:
         prepared = self._options.builder.prepare(
             endpoint, params, access_token=self._options.access_token
         )
-        if isinstance(prepared, PendingSignature):
-            response = self._send_signed(endpoint, prepared)
-        else:
+        if isinstance(prepared, Request):
             response = self._send(prepared)
+        else:
+            response = self._send_signed(endpoint, prepared)
         outcome: Outcome = _PARSERS[endpoint.reply](
             response, endpoint=endpoint.name, map_errors=self._options.parse_exceptions
         )
@@ -130,7 +130,7 @@ class RestClient:
         result: R = outcome.result
         return result
 
-    def _send_signed(self, endpoint: Endpoint[Any, Any], pending: PendingSignature) -> Response:
+    def _send_signed(self, endpoint: Endpoint[Any, Any], pending: SignedDraft) -> Response:
         options = self._options
         credentials = options.credentials
         key = self._key
@@ -153,7 +153,7 @@ class RestClient:
                         "custom_sign_message_fn must return the base64 signature as a "
                         "non-empty str."
                     )
-            return self._send(pending.finish(body, credentials.api_key, signature))
+            return self._send(pending.finish(nonce, body, credentials.api_key, signature))
 
     def _next_nonce(self, key: KeyState) -> int:
         options = self._options

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
 from kraken.core.auth.signing import spot_message
@@ -23,7 +23,7 @@ from kraken.core.rest.encoding import encode_form, encode_json, to_wire
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload
 from kraken.core.rest.values import Request
 
-__all__ = ["BodyEncoding", "PendingSignature", "RequestBuilder", "wire_fields"]
+__all__ = ["BodyEncoding", "PendingSignature", "RequestBuilder", "SignedDraft", "wire_fields"]
 
 BodyEncoding = Literal["json", "form"]
 
@@ -100,6 +100,24 @@ def _render_path(endpoint: Endpoint[Any, Any], fields: dict[str, Any]) -> str:
     return path
 
 
+class SignedDraft(Protocol):
+    """A validated, encoded request waiting for its nonce and signature (any signing scheme)."""
+
+    endpoint: str
+
+    def body(self, nonce: int) -> bytes:
+        """The exact body bytes for this nonce."""
+        ...
+
+    def message(self, nonce: int, body: bytes) -> bytes:
+        """The bytes the HMAC-SHA512 covers."""
+        ...
+
+    def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
+        """The final request carrying the credentials, nonce and signature."""
+        ...
+
+
 class PendingSignature:
     """A validated, encoded API-Sign request waiting for its nonce and signature."""
 
@@ -131,8 +149,8 @@ class PendingSignature:
         """The bytes the HMAC covers: ``path || SHA256(nonce || body)``."""
         return spot_message(self.path, nonce, body)
 
-    def finish(self, body: bytes, api_key: str, signature: str) -> Request:
-        """The final request, with ``API-Key`` and ``API-Sign`` headers."""
+    def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
+        """The final request, with ``API-Key`` and ``API-Sign`` headers (the nonce is in the body)."""
         headers = dict(self._headers)
         headers["API-Key"] = api_key
         headers["API-Sign"] = signature
@@ -174,8 +192,8 @@ class RequestBuilder:
 
     def prepare(
         self, endpoint: Endpoint[Any, Any], params: object, *, access_token: str | None = None
-    ) -> Request | PendingSignature:
-        """Validate and encode; API-Sign endpoints return a :class:`PendingSignature`."""
+    ) -> Request | SignedDraft:
+        """Validate and encode; signed endpoints return a :class:`SignedDraft` to finish."""
         fields = wire_fields(endpoint, params, strict=self.strict)
         path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
         url = self.base_url + path

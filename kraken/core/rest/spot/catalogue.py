@@ -13,7 +13,7 @@ Names follow the seed SDK; note that Kraken's spec calls ``/Ledgers`` "getLedger
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload, Reply
 from kraken.core.rest.spot import types as t
@@ -740,7 +740,7 @@ LIST_OAUTH_FAST_API_KEYS: Final[
     operation_id="listFastApiKey",
 )
 
-CATALOGUE: Final[tuple[Endpoint[object, object], ...]] = (
+CATALOGUE: Final[tuple[Endpoint[Any, Any], ...]] = (
     GET_SERVER_TIME,
     GET_SYSTEM_STATUS,
     GET_MAINTENANCE_SCHEDULE,
@@ -811,5 +811,5 @@ CATALOGUE: Final[tuple[Endpoint[object, object], ...]] = (
 )
 """Every Spot endpoint, in the order of api-surface.md 1.1."""
 
-BY_NAME: Final[dict[str, Endpoint[object, object]]] = {e.name: e for e in CATALOGUE}
+BY_NAME: Final[dict[str, Endpoint[Any, Any]]] = {e.name: e for e in CATALOGUE}
 """Spot endpoints by method name."""

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The offline demo: signed REST calls against a local fake Kraken over real loopback sockets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh testing
+exec .venv/bin/python -m kraken.demo "$@"
