@@ -27,11 +27,17 @@ def reference_sign(secret_b64: str, nonce: str, body: bytes, path: str) -> str:
 
 
 def ok(result: Any, *, warnings: list[str] | None = None) -> Response:
-    return Response(200, {"content-type": "application/json"}, json.dumps({"error": warnings or [], "result": result}).encode())
+    return Response(
+        200,
+        {"content-type": "application/json"},
+        json.dumps({"error": warnings or [], "result": result}).encode(),
+    )
 
 
 def fail(*errors: str) -> Response:
-    return Response(200, {"content-type": "application/json"}, json.dumps({"error": list(errors)}).encode())
+    return Response(
+        200, {"content-type": "application/json"}, json.dumps({"error": list(errors)}).encode()
+    )
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import logging
 import re
@@ -47,20 +48,23 @@ async def call(client: Client, name: str, *args: Any) -> Any:
     return result
 
 
-def keyed(flavour: str, stub: KrakenStub | None = None, **options: Any) -> tuple[Client, Any, KrakenStub]:
+def keyed(
+    flavour: str, stub: KrakenStub | None = None, **options: Any
+) -> tuple[Client, Any, KrakenStub]:
     stub = stub or KrakenStub()
     client, transport = make(flavour, stub, api_key=API_KEY, api_secret=API_SECRET, **options)
     return client, transport, stub
 
 
 async def test_public_call_is_a_plain_get(flavour: str) -> None:
-    client, transport, stub = keyed(flavour)
+    client, transport, _stub = keyed(flavour)
     result = await call(client, "get_ticker", {"pair": "XBTUSD"})
     assert result["query"] == {"pair": "XBTUSD"}
     request = transport.requests[0]
     assert request.method == "GET"
     assert request.url == "https://api.kraken.com/0/public/Ticker?pair=XBTUSD"
-    assert "API-Key" not in request.headers and "API-Sign" not in request.headers
+    assert "API-Key" not in request.headers
+    assert "API-Sign" not in request.headers
     assert request.headers["User-Agent"].startswith("kraken-python/")
 
 
@@ -71,25 +75,49 @@ async def test_private_call_is_signed_over_the_exact_json_sent(flavour: str) -> 
     request = transport.requests[0]
     assert request.headers["Content-Type"] == "application/json"
     assert re.fullmatch(rb'\{"nonce":\d+\}', request.body)
-    assert stub.seen[0].nonce is not None and stub.seen[0].nonce > 10**18  # nanoseconds
+    assert stub.seen[0].nonce is not None
+    assert stub.seen[0].nonce > 10**18
 
 
 async def test_form_encoding_is_signed_too(flavour: str) -> None:
     client, transport, stub = keyed(flavour, body_encoding="form")
-    await call(client, "submit_order", {"ordertype": "limit", "type": "buy", "volume": "1.25",
-                                        "pair": "XBTUSD", "price": Decimal("37500")})
+    await call(
+        client,
+        "submit_order",
+        {
+            "ordertype": "limit",
+            "type": "buy",
+            "volume": "1.25",
+            "pair": "XBTUSD",
+            "price": Decimal("37500"),
+        },
+    )
     request = transport.requests[0]
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert request.body.startswith(b"nonce=")
-    assert stub.seen[0].params == {"ordertype": "limit", "type": "buy", "volume": "1.25",
-                                   "pair": "XBTUSD", "price": "37500"}
+    assert stub.seen[0].params == {
+        "ordertype": "limit",
+        "type": "buy",
+        "volume": "1.25",
+        "pair": "XBTUSD",
+        "price": "37500",
+    }
 
 
 async def test_money_is_sent_exactly(flavour: str) -> None:
-    client, transport, stub = keyed(flavour)
-    await call(client, "submit_order", {"ordertype": "limit", "type": "buy", "pair": "XBTUSD",
-                                        "volume": 0.1, "price": Decimal("37500.10"),
-                                        "close": {"ordertype": "limit", "price": 1e-07}})
+    client, _transport, stub = keyed(flavour)
+    await call(
+        client,
+        "submit_order",
+        {
+            "ordertype": "limit",
+            "type": "buy",
+            "pair": "XBTUSD",
+            "volume": 0.1,
+            "price": Decimal("37500.10"),
+            "close": {"ordertype": "limit", "price": 1e-07},
+        },
+    )
     params = stub.seen[0].params
     assert params["volume"] == "0.1"
     assert params["price"] == "37500.10"
@@ -101,7 +129,8 @@ async def test_nonces_strictly_increase_across_calls(flavour: str) -> None:
     for _ in range(50):
         await call(client, "get_open_orders")
     nonces = [s.nonce for s in stub.seen]
-    assert len(nonces) == 50 and all(b > a for a, b in zip(nonces, nonces[1:], strict=False))  # type: ignore[operator]
+    assert len(nonces) == 50
+    assert all(b > a for a, b in itertools.pairwise(nonces))
 
 
 async def test_custom_timestamp_fn_drives_the_nonce(flavour: str) -> None:
@@ -109,8 +138,13 @@ async def test_custom_timestamp_fn_drives_the_nonce(flavour: str) -> None:
     # the shared test key would (correctly) push it up.
     key = f"ts-key-{uuid.uuid4().hex}"
     stub = KrakenStub(api_key=key)
-    client, _ = make(flavour, stub, api_key=key, api_secret=API_SECRET,
-                     custom_timestamp_fn=lambda: 4_000_000_000_000)
+    client, _ = make(
+        flavour,
+        stub,
+        api_key=key,
+        api_secret=API_SECRET,
+        custom_timestamp_fn=lambda: 4_000_000_000_000,
+    )
     await call(client, "get_account_balance")
     await call(client, "get_account_balance")
     assert [s.nonce for s in stub.seen] == [4_000_000_000_000_000_000, 4_000_000_000_000_000_001]
@@ -119,8 +153,12 @@ async def test_custom_timestamp_fn_drives_the_nonce(flavour: str) -> None:
 async def test_nonce_floor_is_shared_by_every_client_on_a_key(flavour: str) -> None:
     key = f"shared-key-{uuid.uuid4().hex}"
     stub = KrakenStub(api_key=key)
-    first, _ = make(flavour, stub, api_key=key, api_secret=API_SECRET, custom_timestamp_fn=lambda: 5)
-    second, _ = make(flavour, stub, api_key=key, api_secret=API_SECRET, custom_timestamp_fn=lambda: 5)
+    first, _ = make(
+        flavour, stub, api_key=key, api_secret=API_SECRET, custom_timestamp_fn=lambda: 5
+    )
+    second, _ = make(
+        flavour, stub, api_key=key, api_secret=API_SECRET, custom_timestamp_fn=lambda: 5
+    )
     for client in (first, second, first):
         await call(client, "get_account_balance")
     assert [s.nonce for s in stub.seen] == [5_000_000, 5_000_001, 5_000_002]
@@ -141,9 +179,15 @@ async def test_custom_signer_sync_and_async_replace_the_hmac(flavour: str) -> No
         stub = KrakenStub()
         client, _ = make(flavour, stub, api_key=API_KEY, custom_sign_message_fn=signer)
         await call(client, "get_account_balance")
-        assert stub.seen and stub.seen[-1].path == "/0/private/Balance"
+        assert stub.seen
+        assert stub.seen[-1].path == "/0/private/Balance"
     # The signer got the exact MAC input (path + SHA256) and no secret (it holds it itself).
-    assert seen[0][0].startswith(b"/0/private/Balance") and len(seen[0][0]) == len(b"/0/private/Balance") + 32
+    assert (
+        seen[0][0].startswith(b"/0/private/Balance")
+    )
+    assert (
+        len(seen[0][0]) == len(b"/0/private/Balance") + 32
+    )
     assert seen[0][1] is None
 
 
@@ -154,7 +198,9 @@ def test_sync_client_runs_an_async_signer_outside_event_loops() -> None:
         return reference(message)
 
     stub = KrakenStub()
-    client = SpotClient(api_key=API_KEY, custom_sign_message_fn=sign_async, transport=MemoryTransport(stub))
+    client = SpotClient(
+        api_key=API_KEY, custom_sign_message_fn=sign_async, transport=MemoryTransport(stub)
+    )
     client.get_account_balance()
     assert stub.seen[0].nonce is not None
 
@@ -164,13 +210,19 @@ async def test_private_call_without_credentials_fails_before_io(flavour: str) ->
     with pytest.raises(kraken.MissingCredentialsError, match="api_key= and api_secret="):
         await call(client, "get_account_balance")
     with pytest.raises(kraken.AuthenticationError):
-        await call(client, "submit_order", {"ordertype": "market", "type": "buy", "volume": "1", "pair": "XBTUSD"})
+        await call(
+            client,
+            "submit_order",
+            {"ordertype": "market", "type": "buy", "volume": "1", "pair": "XBTUSD"},
+        )
     assert transport.requests == []
 
 
 async def test_bad_params_fail_before_io(flavour: str) -> None:
     client, transport, _ = keyed(flavour, strict_param_validation=True)
-    with pytest.raises(kraken.KrakenUsageError, match=r"unknown parameter\(s\) 'pairs'.*valid parameters"):
+    with pytest.raises(
+        kraken.KrakenUsageError, match=r"unknown parameter\(s\) 'pairs'.*valid parameters"
+    ):
         await call(client, "get_ticker", {"pairs": "XBTUSD"})
     with pytest.raises(kraken.KrakenUsageError, match="'pair' is None"):
         await call(client, "get_ticker", {"pair": None})
@@ -223,25 +275,45 @@ async def test_html_error_page_is_a_transport_error(flavour: str) -> None:
     client, _ = make(flavour, lambda request: page, api_key=API_KEY, api_secret=API_SECRET)
     with pytest.raises(kraken.KrakenTransportError) as info:
         await call(client, "get_account_balance")
-    assert info.value.status == 502 and "Bad Gateway" in info.value.body_excerpt
-    assert API_SECRET not in str(info.value) and API_KEY not in str(info.value)
+    assert info.value.status == 502
+    assert "Bad Gateway" in info.value.body_excerpt
+    assert API_SECRET not in str(info.value)
+    assert API_KEY not in str(info.value)
 
 
 async def test_bearer_and_basic_oauth_endpoints(flavour: str) -> None:
-    client, transport, stub = keyed(flavour, stub=KrakenStub(reply=lambda seen: Response(200, {}, b'{"ok":1}')))
+    client, transport, _stub = keyed(
+        flavour, stub=KrakenStub(reply=lambda seen: Response(200, {}, b'{"ok":1}'))
+    )
     with pytest.raises(kraken.MissingCredentialsError, match="api_access_token"):
         await call(client, "get_oauth_user_info")
     client.set_access_token("tok-123")
     assert await call(client, "get_oauth_user_info") == {"ok": 1}
     assert transport.requests[-1].headers["Authorization"] == "Bearer tok-123"
     assert transport.requests[-1].url == "https://api.kraken.com/oauth/userinfo"
-    await call(client, "get_oauth_access_token", {"grant_type": "authorization_code", "code": "c",
-                                                  "redirect_uri": "https://app/cb",
-                                                  "client_id": "cid", "client_secret": "csecret"})
+    await call(
+        client,
+        "get_oauth_access_token",
+        {
+            "grant_type": "authorization_code",
+            "code": "c",
+            "redirect_uri": "https://app/cb",
+            "client_id": "cid",
+            "client_secret": "csecret",
+        },
+    )
     token_request = transport.requests[-1]
-    assert token_request.headers["Authorization"] == "Basic " + base64.b64encode(b"cid:csecret").decode()
+    assert (
+        token_request.headers["Authorization"]
+        == "Basic " + base64.b64encode(b"cid:csecret").decode()
+    )
     assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert b"csecret" not in token_request.body and b"grant_type=authorization_code" in token_request.body
+    assert (
+        b"csecret" not in token_request.body
+    )
+    assert (
+        b"grant_type=authorization_code" in token_request.body
+    )
 
 
 async def test_export_download_returns_bytes(flavour: str) -> None:
@@ -250,14 +322,25 @@ async def test_export_download_returns_bytes(flavour: str) -> None:
     assert await call(client, "get_ledgers_export", {"id": "TCJA"}) == b"PK\x03\x04data"
 
 
-async def test_secrets_never_leak_into_reprs_errors_or_logs(flavour: str, caplog: pytest.LogCaptureFixture) -> None:
+async def test_secrets_never_leak_into_reprs_errors_or_logs(
+    flavour: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    client, transport, _ = keyed(flavour, stub=KrakenStub(reply=lambda seen: fail("EAPI:Invalid signature")))
+    client, transport, _ = keyed(
+        flavour, stub=KrakenStub(reply=lambda seen: fail("EAPI:Invalid signature"))
+    )
     with pytest.raises(kraken.AuthenticationError) as info:
         await call(client, "get_account_balance")
     signature = transport.requests[0].headers["API-Sign"]
-    texts = [repr(client), str(client), str(info.value), repr(info.value), caplog.text,
-             repr(transport.requests[0]), repr(client._options)]
+    texts = [
+        repr(client),
+        str(client),
+        str(info.value),
+        repr(info.value),
+        caplog.text,
+        repr(transport.requests[0]),
+        repr(client._options),
+    ]
     for text in texts:
         for secret in (API_SECRET, API_KEY, signature):
             assert secret not in text
@@ -279,7 +362,12 @@ def test_https_only_except_loopback() -> None:
         SpotClient(base_url="http://api.kraken.com")
     with pytest.raises(kraken.KrakenUsageError):
         SpotClient(base_url="ftp://api.kraken.com")
-    for url in ("http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "https://beta-api.kraken.com/"):
+    for url in (
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:9",
+        "https://beta-api.kraken.com/",
+    ):
         assert SpotClient(base_url=url).base_url == url.rstrip("/")
 
 

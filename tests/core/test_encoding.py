@@ -17,8 +17,14 @@ from kraken.core.rest.encoding import encode_form, encode_json, float_text, to_w
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.1, "0.1"), (37500.5, "37500.5"), (1e-07, "0.0000001"), (1e16, "10000000000000000"),
-     (1.25, "1.25"), (-0.5, "-0.5")],
+    [
+        (0.1, "0.1"),
+        (37500.5, "37500.5"),
+        (1e-07, "0.0000001"),
+        (1e16, "10000000000000000"),
+        (1.25, "1.25"),
+        (-0.5, "-0.5"),
+    ],
 )
 def test_floats_use_their_shortest_exact_text(value: float, text: str) -> None:
     assert float_text(value) == text
@@ -31,7 +37,9 @@ def test_float_text_round_trips_and_has_no_exponent(value: float) -> None:
     assert float(text) == value
 
 
-@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("Infinity")])
+@pytest.mark.parametrize(
+    "bad", [math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("Infinity")]
+)
 def test_non_finite_numbers_are_refused(bad: float | Decimal) -> None:
     with pytest.raises(KrakenUsageError, match="price"):
         to_wire(bad, "price")
@@ -62,8 +70,10 @@ def test_json_body_is_compact_with_nonce_first() -> None:
     assert encode_json({"a": 1}) == b'{"a":1}'
 
 
-@given(st.dictionaries(st.text(max_size=8), st.one_of(st.text(max_size=8), st.integers()), max_size=6),
-       st.integers(min_value=0, max_value=2**64 - 1))
+@given(
+    st.dictionaries(st.text(max_size=8), st.one_of(st.text(max_size=8), st.integers()), max_size=6),
+    st.integers(min_value=0, max_value=2**64 - 1),
+)
 def test_json_body_decodes_to_params_plus_nonce(fields: dict[str, object], nonce: int) -> None:
     fields.pop("nonce", None)
     decoded = json.loads(encode_json(fields, nonce=nonce))
@@ -72,7 +82,13 @@ def test_json_body_decodes_to_params_plus_nonce(fields: dict[str, object], nonce
 
 
 def test_form_body_matches_official_v1_text() -> None:
-    fields = {"ordertype": "limit", "pair": "XBTUSD", "price": "37500", "type": "buy", "volume": "1.25"}
+    fields = {
+        "ordertype": "limit",
+        "pair": "XBTUSD",
+        "price": "37500",
+        "type": "buy",
+        "volume": "1.25",
+    }
     assert encode_form(fields, nonce=1616492376594) == (
         "nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25"
     )

@@ -40,7 +40,8 @@ def test_parse_exceptions_off_raises_the_base_class() -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"<html><body>502 Bad Gateway</body></html>", b"", b"[1,2]", b'{"error":[1]}', b'{"x":1}']
+    "body",
+    [b"<html><body>502 Bad Gateway</body></html>", b"", b"[1,2]", b'{"error":[1]}', b'{"x":1}'],
 )
 def test_malformed_replies_are_transport_errors_with_excerpt(body: bytes) -> None:
     with pytest.raises(e.KrakenTransportError) as info:
@@ -79,6 +80,13 @@ def test_plain_json_replies() -> None:
 
 
 def test_binary_downloads() -> None:
-    assert parse_binary(reply(b"PK\x03\x04zip", **{"content-type": "application/zip"})).result == b"PK\x03\x04zip"
+    assert (
+        parse_binary(reply(b"PK\x03\x04zip", **{"content-type": "application/zip"})).result
+        == b"PK\x03\x04zip"
+    )
     with pytest.raises(e.InvalidArgumentsError):
-        parse_binary(reply(b'{"error":["EGeneral:Invalid arguments"]}', **{"content-type": "application/json"}))
+        parse_binary(
+            reply(
+                b'{"error":["EGeneral:Invalid arguments"]}', **{"content-type": "application/json"}
+            )
+        )

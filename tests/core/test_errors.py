@@ -44,11 +44,17 @@ def test_mapping(code: str, cls: type[e.KrakenAPIError]) -> None:
 
 def test_parts_are_kept() -> None:
     error = e.api_error_from_messages(["EGeneral:Invalid arguments:ordertype"])
-    assert (error.severity, error.category, error.description) == ("E", "General", "Invalid arguments:ordertype")
+    assert (error.severity, error.category, error.description) == (
+        "E",
+        "General",
+        "Invalid arguments:ordertype",
+    )
 
 
 def test_first_error_decides_and_all_are_kept() -> None:
-    error = e.api_error_from_messages(["WGeneral:Something", "EOrder:Insufficient funds", "EGeneral:X"])
+    error = e.api_error_from_messages(
+        ["WGeneral:Something", "EOrder:Insufficient funds", "EGeneral:X"]
+    )
     assert isinstance(error, e.InsufficientFundsError)
     assert error.errors == ("WGeneral:Something", "EOrder:Insufficient funds", "EGeneral:X")
 
@@ -60,7 +66,12 @@ def test_throttled_carries_retry_time() -> None:
 
 
 def test_one_root_and_usage_errors_are_value_errors() -> None:
-    for cls in (e.KrakenUsageError, e.KrakenTransportError, e.KrakenAPIError, e.MissingCredentialsError):
+    for cls in (
+        e.KrakenUsageError,
+        e.KrakenTransportError,
+        e.KrakenAPIError,
+        e.MissingCredentialsError,
+    ):
         assert issubclass(cls, e.KrakenError)
     assert issubclass(e.KrakenUsageError, ValueError)
     assert issubclass(e.MissingCredentialsError, e.AuthenticationError)

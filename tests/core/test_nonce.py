@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from kraken.core.auth.nonce import MAX_NONCE, NonceFloor, nanoseconds_from_milli
 def test_strictly_increasing_for_any_clock(times: list[int]) -> None:
     floor = NonceFloor()
     nonces = [floor.next(t) for t in times]
-    assert all(b > a for a, b in zip(nonces, nonces[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(nonces))
     assert all(n >= t for n, t in zip(nonces, times, strict=True))
 
 

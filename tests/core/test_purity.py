@@ -7,10 +7,34 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "kraken" / "core"
 BANNED_MODULES = {
-    "socket", "ssl", "asyncio", "threading", "multiprocessing", "subprocess", "selectors", "select",
-    "random", "secrets", "httpx", "httpcore", "anyio", "trio", "websockets", "wsproto", "uvicorn",
-    "starlette", "requests", "aiohttp", "os", "io", "pathlib", "tempfile", "logging", "time",
-    "urllib.request", "http.client",
+    "socket",
+    "ssl",
+    "asyncio",
+    "threading",
+    "multiprocessing",
+    "subprocess",
+    "selectors",
+    "select",
+    "random",
+    "secrets",
+    "httpx",
+    "httpcore",
+    "anyio",
+    "trio",
+    "websockets",
+    "wsproto",
+    "uvicorn",
+    "starlette",
+    "requests",
+    "aiohttp",
+    "os",
+    "io",
+    "pathlib",
+    "tempfile",
+    "logging",
+    "time",
+    "urllib.request",
+    "http.client",
 }
 BANNED_PREFIXES = ("kraken.adapters", "kraken.clients", "kraken.testing", "kraken.cli")
 BANNED_CALLS = {"open", "input", "print", "exec", "eval", "__import__"}
@@ -26,11 +50,25 @@ def _violations(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module]
         for name in names:
-            if name in BANNED_MODULES or name.split(".")[0] in BANNED_MODULES or name.startswith(BANNED_PREFIXES):
+            if (
+                name in BANNED_MODULES
+                or name.split(".")[0] in BANNED_MODULES
+                or name.startswith(BANNED_PREFIXES)
+            ):
                 found.append(f"{path}:{node.lineno} imports {name}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BANNED_CALLS:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in BANNED_CALLS
+        ):
             found.append(f"{path}:{node.lineno} calls {node.func.id}()")
-        if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "urandom", "time_ns", "sleep"}:
+        if isinstance(node, ast.Attribute) and node.attr in {
+            "environ",
+            "getenv",
+            "urandom",
+            "time_ns",
+            "sleep",
+        }:
             found.append(f"{path}:{node.lineno} uses .{node.attr}")
     return found
 

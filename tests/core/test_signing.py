@@ -11,12 +11,18 @@ from hypothesis import strategies as st
 
 from kraken.core.auth.signing import HmacSha512Signer, futures_message, spot_message
 
-V1_SECRET = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
+V1_SECRET = (
+    "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
+)
 V1_BODY = b"nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25"
 V1_SIGN = "4/dpxb3iT4tp/ZCVEwSnEsLxx0bqyhLpdfOpc6fn7OR8+UClSV5n9E6aSS8MPtnRfp32bAb0nmbRn6H8ndwLUQ=="
 V3_SIGN = "6i7+cpXVLDDnDOekgsRcgFQhkYFyPDSSxhSVA8OrA6vjziXcy2K1DP3n7f9B/Kgni71WjBSQusZKxduRsdF20Q=="
-V4_SECRET = "7zxMEF5p/Z8l2p2U7Ghv6x14Af+Fx+92tPgUdVQ748FOIrEoT9bgT+bTRfXc5pz8na+hL/QdrCVG7bh9KpT0eMTm"
-V4_SIGNED = "4JEpF3ix66GA2B+ooK128Ift4XQVtc137N9yeg4Kqsn9PI0Kpzbysl9M1IeCEdjg0zl00wkVqcsnG4bmnlMb3A=="
+V4_SECRET = (
+    "7zxMEF5p/Z8l2p2U7Ghv6x14Af+Fx+92tPgUdVQ748FOIrEoT9bgT+bTRfXc5pz8na+hL/QdrCVG7bh9KpT0eMTm"
+)
+V4_SIGNED = (
+    "4JEpF3ix66GA2B+ooK128Ift4XQVtc137N9yeg4Kqsn9PI0Kpzbysl9M1IeCEdjg0zl00wkVqcsnG4bmnlMb3A=="
+)
 
 
 def test_v1_official_spot_vector() -> None:
@@ -40,12 +46,24 @@ def test_futures_authent_regression_values() -> None:
     # protocol.md 2.5: self-computed (not official) values, kept as a regression guard.
     signer = HmacSha512Signer(base64.b64decode(V4_SECRET))
     rows = [
-        ("symbol=fi_xbtusd_180615", "1415957147987", "/api/v3/orderbook",
-         "JHLjN8OUDYaXjHRGT0z4nUvJorORrXoL9omot4BK5ihtp6jKHPHfzX9MrpVjqAgKqGJejoO3gySwoVCMJQlx/Q=="),
-        ("", "1415957147987", "/api/v3/accounts",
-         "ar47HmgHaRy9Sx4pgny8d0JvjsPmPE1vDPwEb2c+42WPpLtRI4xcLAppaweKMoTpyJQxYZEPqCM5LK5SDaPdBA=="),
-        ("greeting=hello%20world", "1415957147987", "/api/v3/sendorder",
-         "5zE/jEyogxfvh0fsa+wsYFZqfZCD4kXdY/A1hOgoHYCKbW+bZet/pe8h89LNjM09xtBo/wy/GmSjHyfJyAGhCQ=="),
+        (
+            "symbol=fi_xbtusd_180615",
+            "1415957147987",
+            "/api/v3/orderbook",
+            "JHLjN8OUDYaXjHRGT0z4nUvJorORrXoL9omot4BK5ihtp6jKHPHfzX9MrpVjqAgKqGJejoO3gySwoVCMJQlx/Q==",
+        ),
+        (
+            "",
+            "1415957147987",
+            "/api/v3/accounts",
+            "ar47HmgHaRy9Sx4pgny8d0JvjsPmPE1vDPwEb2c+42WPpLtRI4xcLAppaweKMoTpyJQxYZEPqCM5LK5SDaPdBA==",
+        ),
+        (
+            "greeting=hello%20world",
+            "1415957147987",
+            "/api/v3/sendorder",
+            "5zE/jEyogxfvh0fsa+wsYFZqfZCD4kXdY/A1hOgoHYCKbW+bZet/pe8h89LNjM09xtBo/wy/GmSjHyfJyAGhCQ==",
+        ),
     ]
     for post_data, nonce, path, expected in rows:
         assert signer(futures_message(post_data, nonce, path)) == expected
@@ -65,7 +83,9 @@ def test_signature_depends_on_exact_json_bytes() -> None:
     nonce=st.integers(min_value=0, max_value=2**64 - 1),
     body=st.binary(max_size=300),
 )
-def test_pre_keyed_signer_equals_textbook_hmac(secret: bytes, path: str, nonce: int, body: bytes) -> None:
+def test_pre_keyed_signer_equals_textbook_hmac(
+    secret: bytes, path: str, nonce: int, body: bytes
+) -> None:
     inner = hashlib.sha256(str(nonce).encode() + body).digest()
     expected = base64.b64encode(hmac.new(secret, path.encode() + inner, hashlib.sha512).digest())
     signer = HmacSha512Signer(secret)

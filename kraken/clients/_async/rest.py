@@ -134,9 +134,7 @@ class AsyncRestClient:
         result: R = outcome.result
         return result
 
-    async def _send_signed(
-        self, endpoint: Endpoint[Any, Any], pending: SignedDraft
-    ) -> Response:
+    async def _send_signed(self, endpoint: Endpoint[Any, Any], pending: SignedDraft) -> Response:
         options = self._options
         credentials = options.credentials
         key = self._key

@@ -31,6 +31,8 @@ class Auth(enum.Enum):
     """``Authorization: Bearer <api_access_token>`` (OAuth / Kraken Connect)."""
     BASIC = "basic"
     """``Authorization: Basic base64(client_id:client_secret)`` (OAuth token endpoint)."""
+    AUTHENT = "authent"
+    """Futures: ``APIKey`` + ``Authent`` over SHA256(postData + nonce + path), ``Nonce`` header."""
 
 
 class Payload(enum.Enum):
@@ -55,6 +57,10 @@ class Reply(enum.Enum):
     """Plain JSON (OAuth endpoints)."""
     BINARY = "binary"
     """Raw bytes on success (an export's zip file), an envelope on failure."""
+    FUTURES = "futures"
+    """Futures ``{"result": "success"|"error", "serverTime": ..., ...}``."""
+    TEXT = "text"
+    """Plain text on success (a CSV file), a JSON error otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,11 @@ class Endpoint(Generic[P, R]):
         operation_id: Kraken's OpenAPI ``operationId``, empty when Kraken's spec lacks it.
         doc_url: the Kraken documentation page for the endpoint.
         description: extra docstring paragraphs (permissions, notes).
+        status_key: Futures order endpoints: the reply key whose ``status`` says whether the
+            instruction was carried out (``sendStatus``, ``editStatus``, ``cancelStatus``,
+            ``batchStatus``); a refusal there raises instead of looking like success.
+        json_fields: parameters whose dict or list value travels as compact JSON text (the
+            Futures ``batchorder`` ``json`` field).
     """
 
     name: str
@@ -90,6 +101,8 @@ class Endpoint(Generic[P, R]):
     operation_id: str = ""
     doc_url: str = ""
     description: str = ""
+    status_key: str = ""
+    json_fields: frozenset[str] = frozenset()
     required: frozenset[str] = field(init=False, repr=False, compare=False)
     allowed: frozenset[str] = field(init=False, repr=False, compare=False)
     path_params: tuple[str, ...] = field(init=False, repr=False, compare=False)

@@ -150,7 +150,7 @@ class PendingSignature:
         return spot_message(self.path, nonce, body)
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
-        """The final request, with ``API-Key`` and ``API-Sign`` headers (the nonce is in the body)."""
+        """The final request with ``API-Key`` and ``API-Sign`` (the nonce is in the body)."""
         headers = dict(self._headers)
         headers["API-Key"] = api_key
         headers["API-Sign"] = signature
