@@ -31,6 +31,7 @@ __all__ = [
     "KrakenTransportError",
     "KrakenUsageError",
     "MissingCredentialsError",
+    "OrderNotAcceptedError",
     "OrderRejectedError",
     "ParsedKrakenError",
     "PermissionDeniedError",
@@ -39,6 +40,7 @@ __all__ = [
     "TemporaryLockoutError",
     "UnknownAssetPairError",
     "api_error_from_messages",
+    "futures_api_error",
     "parse_kraken_error",
 ]
 
@@ -223,6 +225,35 @@ class FundingError(KrakenAPIError):
     """A deposit, withdrawal or transfer request was rejected."""
 
 
+class OrderNotAcceptedError(OrderRejectedError):
+    """Futures answered ``"result": "success"`` but the order instruction was not carried out.
+
+    Kraken's Futures API reports an order it refused inside a successful reply
+    (``sendStatus.status`` such as ``insufficientAvailableFunds``; see
+    https://docs.kraken.com/api/docs/guides/futures-rest). The SDK raises this instead of
+    returning what would look like success.
+
+    Attributes:
+        order_status: the refusing status, e.g. ``"insufficientAvailableFunds"``.
+        result: the full decoded reply, so nothing Kraken said is lost (for a batch, the
+            status of every instruction, including those that succeeded).
+    """
+
+    hint = "Read .order_status and .result; nothing was placed for the refused instruction."
+
+    def __init__(
+        self,
+        order_status: str,
+        *,
+        result: object = None,
+        status: int | None = None,
+        endpoint: str = "",
+    ) -> None:
+        super().__init__(f"EOrder:{order_status}", status=status, endpoint=endpoint)
+        self.order_status = order_status
+        self.result = result
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedKrakenError:
     """A Kraken error string split into its parts."""
@@ -310,3 +341,37 @@ def api_error_from_messages(
     first = next((e for e in errors if e.startswith("E")), errors[0] if errors else "EGeneral:")
     cls = error_class_for(first)
     return cls(first, errors=errors, status=status, endpoint=endpoint)
+
+
+# Futures REST error codes (futures-rest/trading/public.yml, schema ``Error``, and the
+# history/charts replies), mapped onto the same tree as the Spot strings.
+_FUTURES: dict[str, type[KrakenAPIError]] = {
+    "apiLimitExceeded": RateLimitError,
+    "TOO_MANY_REQUESTS": RateLimitError,
+    "authenticationError": AuthenticationError,
+    "UNAUTHORIZED": AuthenticationError,
+    "accountInactive": PermissionDeniedError,
+    "invalidAccount": PermissionDeniedError,
+    "nonceBelowThreshold": InvalidNonceError,
+    "nonceDuplicate": InvalidNonceError,
+    "insufficientFunds": InsufficientFundsError,
+    "insufficientAvailableFunds": InsufficientFundsError,
+    "invalidAmount": InvalidArgumentsError,
+    "invalidArgument": InvalidArgumentsError,
+    "invalidUnit": InvalidArgumentsError,
+    "requiredArgumentMissing": InvalidArgumentsError,
+    "Json Parse Error": InvalidArgumentsError,
+    "notFound": InvalidArgumentsError,
+    "marketUnavailable": ServiceUnavailableError,
+    "Unavailable": ServiceUnavailableError,
+    "Server Error": ServiceUnavailableError,
+}
+
+
+def futures_api_error(
+    code: str, *, errors: Sequence[str] = (), status: int | None = None, endpoint: str = ""
+) -> KrakenAPIError:
+    """The error for a Futures error code (``{"result": "error", "error": "<code>"}``)."""
+    cls = _FUTURES.get(code.strip(), KrakenAPIError)
+    text = f"EFutures:{code.strip()}"
+    return cls(text, errors=tuple(errors) or (text,), status=status, endpoint=endpoint)

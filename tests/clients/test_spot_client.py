@@ -182,12 +182,8 @@ async def test_custom_signer_sync_and_async_replace_the_hmac(flavour: str) -> No
         assert stub.seen
         assert stub.seen[-1].path == "/0/private/Balance"
     # The signer got the exact MAC input (path + SHA256) and no secret (it holds it itself).
-    assert (
-        seen[0][0].startswith(b"/0/private/Balance")
-    )
-    assert (
-        len(seen[0][0]) == len(b"/0/private/Balance") + 32
-    )
+    assert seen[0][0].startswith(b"/0/private/Balance")
+    assert len(seen[0][0]) == len(b"/0/private/Balance") + 32
     assert seen[0][1] is None
 
 
@@ -308,12 +304,8 @@ async def test_bearer_and_basic_oauth_endpoints(flavour: str) -> None:
         == "Basic " + base64.b64encode(b"cid:csecret").decode()
     )
     assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert (
-        b"csecret" not in token_request.body
-    )
-    assert (
-        b"grant_type=authorization_code" in token_request.body
-    )
+    assert b"csecret" not in token_request.body
+    assert b"grant_type=authorization_code" in token_request.body
 
 
 async def test_export_download_returns_bytes(flavour: str) -> None:

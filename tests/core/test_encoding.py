@@ -109,3 +109,13 @@ def test_form_nests_with_brackets() -> None:
 @given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=12), max_size=6))
 def test_form_round_trips_through_a_standard_parser(fields: dict[str, str]) -> None:
     assert parse_qsl(encode_form(fields), keep_blank_values=True) == list(fields.items())
+
+
+def test_json_text_keeps_numbers_exact_and_numeric() -> None:
+    from kraken.core.rest.encoding import json_text
+
+    value = {"a": [Decimal("1.10"), 0.1, 3, True, None, 'x"y'], "b": {"c": 1e-07}}
+    assert json_text(value) == '{"a":[1.10,0.1,3,true,null,"x\\"y"],"b":{"c":0.0000001}}'
+    assert json.loads(json_text(value), parse_float=Decimal)["a"][0] == Decimal("1.10")
+    with pytest.raises(KrakenUsageError, match=r"json\.a\[0\]"):
+        json_text({"a": [math.nan]})

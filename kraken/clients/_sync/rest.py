@@ -14,9 +14,10 @@ from kraken.clients.ids import generate_new_order_id
 from kraken.clients.nonces import KeyState, key_state
 from kraken.clients.options import RestOptions, TimestampFn
 from kraken.core.errors import KrakenAPIWarning, KrakenUsageError, MissingCredentialsError
-from kraken.core.rest.endpoint import Endpoint, Reply
-from kraken.core.rest.envelope import Outcome, parse_binary, parse_envelope, parse_json
+from kraken.core.rest.endpoint import Endpoint
+from kraken.core.rest.envelope import Outcome
 from kraken.core.rest.prepare import BodyEncoding, SignedDraft
+from kraken.core.rest.reply import parse_reply
 from kraken.core.rest.values import Request, Response
 from kraken.ports.clock import Clock
 from kraken.ports.nonce import NonceSource
@@ -29,8 +30,6 @@ P = TypeVar("P")
 R = TypeVar("R")
 
 logger = logging.getLogger("kraken.rest")
-
-_PARSERS = {Reply.ENVELOPE: parse_envelope, Reply.JSON: parse_json, Reply.BINARY: parse_binary}
 
 
 class RestClient:
@@ -122,8 +121,8 @@ class RestClient:
             response = self._send(prepared)
         else:
             response = self._send_signed(endpoint, prepared)
-        outcome: Outcome = _PARSERS[endpoint.reply](
-            response, endpoint=endpoint.name, map_errors=self._options.parse_exceptions
+        outcome: Outcome = parse_reply(
+            endpoint, response, map_errors=self._options.parse_exceptions
         )
         for warning in outcome.warnings:
             warnings.warn(f"{endpoint.name}: {warning}", KrakenAPIWarning, stacklevel=3)

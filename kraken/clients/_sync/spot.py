@@ -101,53 +101,53 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_TICKER, params)
 
-    def get_candles(self, params: t.GetCandlesParams | None = None, /) -> t.GetCandlesResult:
+    def get_candles(self, params: t.GetCandlesParams, /) -> t.GetCandlesResult:
         """Get OHLC candles (up to 720 of the most recent entries).
 
         ``GET /0/public/OHLC``, public. Kraken operation ``getOHLCData``.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_CANDLES, params)
 
-    def get_order_book(self, params: t.GetOrderBookParams | None = None, /) -> t.GetOrderBookResult:
+    def get_order_book(self, params: t.GetOrderBookParams, /) -> t.GetOrderBookResult:
         """Get the level 2 order book of a pair.
 
         ``GET /0/public/Depth``, public. Kraken operation ``getOrderBook``.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_ORDER_BOOK, params)
 
-    def get_grouped_book(
-        self, params: t.GetGroupedBookParams | None = None, /
-    ) -> t.GetGroupedBookResult:
+    def get_grouped_book(self, params: t.GetGroupedBookParams, /) -> t.GetGroupedBookResult:
         """Get the order book with price levels grouped into buckets.
 
         ``GET /0/public/GroupedBook``, public.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_GROUPED_BOOK, params)
 
     def get_level3_order_book(
-        self, params: t.GetLevel3OrderBookParams | None = None, /
+        self, params: t.GetLevel3OrderBookParams, /
     ) -> t.GetLevel3OrderBookResult:
         """Get the level 3 (individual orders) book of a pair.
 
         ``POST /0/private/Level3``, private, signed with ``API-Key`` / ``API-Sign``.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_LEVEL3_ORDER_BOOK, params)
 
-    def get_recent_trades(
-        self, params: t.GetRecentTradesParams | None = None, /
-    ) -> t.GetRecentTradesResult:
+    def get_recent_trades(self, params: t.GetRecentTradesParams, /) -> t.GetRecentTradesResult:
         """Get the most recent trades of a pair (up to 1000).
 
         ``GET /0/public/Trades``, public. Kraken operation ``getRecentTrades``.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_RECENT_TRADES, params)
 
-    def get_recent_spreads(
-        self, params: t.GetRecentSpreadsParams | None = None, /
-    ) -> t.GetRecentSpreadsResult:
+    def get_recent_spreads(self, params: t.GetRecentSpreadsParams, /) -> t.GetRecentSpreadsResult:
         """Get the recent best bid/ask spreads of a pair.
 
         ``GET /0/public/Spread``, public. Kraken operation ``getRecentSpreads``.
+        Required parameters: ``pair``.
         """
         return self._call(c.GET_RECENT_SPREADS, params)
 
@@ -229,21 +229,21 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_CLOSED_ORDERS, params)
 
-    def get_orders(self, params: t.GetOrdersParams | None = None, /) -> t.GetOrdersResult:
+    def get_orders(self, params: t.GetOrdersParams, /) -> t.GetOrdersResult:
         """Query up to 50 open or closed orders by transaction id.
 
         ``POST /0/private/QueryOrders``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``getOrdersInfo``.
+        Required parameters: ``txid``.
         """
         return self._call(c.GET_ORDERS, params)
 
-    def get_order_amends(
-        self, params: t.GetOrderAmendsParams | None = None, /
-    ) -> t.GetOrderAmendsResult:
+    def get_order_amends(self, params: t.GetOrderAmendsParams, /) -> t.GetOrderAmendsResult:
         """Get the audit trail of amend transactions on an order.
 
         ``POST /0/private/OrderAmends``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``getOrderAmends``.
+        Required parameters: ``order_id``.
         """
         return self._call(c.GET_ORDER_AMENDS, params)
 
@@ -257,11 +257,12 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_TRADES_HISTORY, params)
 
-    def get_trades(self, params: t.GetTradesParams | None = None, /) -> t.GetTradesResult:
+    def get_trades(self, params: t.GetTradesParams, /) -> t.GetTradesResult:
         """Query up to 20 trades by transaction id.
 
         ``POST /0/private/QueryTrades``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``getTradesInfo``.
+        Required parameters: ``txid``.
         """
         return self._call(c.GET_TRADES, params)
 
@@ -285,11 +286,12 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_LEDGERS_INFO, params)
 
-    def get_ledgers(self, params: t.GetLedgersParams | None = None, /) -> t.GetLedgersResult:
+    def get_ledgers(self, params: t.GetLedgersParams, /) -> t.GetLedgersResult:
         """Query up to 20 ledger entries by id.
 
         ``POST /0/private/QueryLedgers``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``getLedgersInfo``.
+        Required parameters: ``id``.
         """
         return self._call(c.GET_LEDGERS, params)
 
@@ -304,52 +306,55 @@ class SpotClient(RestClient):
         return self._call(c.GET_TRADING_VOLUME, params)
 
     def request_ledgers_export(
-        self, params: t.RequestLedgersExportParams | None = None, /
+        self, params: t.RequestLedgersExportParams, /
     ) -> t.RequestLedgersExportResult:
         """Request an export of trades or ledgers.
 
         ``POST /0/private/AddExport``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``addExport``.
+        Required parameters: ``description``, ``report``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.REQUEST_LEDGERS_EXPORT, params)
 
     def get_ledgers_export_status(
-        self, params: t.GetLedgersExportStatusParams | None = None, /
+        self, params: t.GetLedgersExportStatusParams, /
     ) -> t.GetLedgersExportStatusResult:
         """Get the status of requested data exports.
 
         ``POST /0/private/ExportStatus``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``exportStatus``.
+        Required parameters: ``report``.
         """
         return self._call(c.GET_LEDGERS_EXPORT_STATUS, params)
 
-    def get_ledgers_export(
-        self, params: t.GetLedgersExportParams | None = None, /
-    ) -> t.GetLedgersExportResult:
+    def get_ledgers_export(self, params: t.GetLedgersExportParams, /) -> t.GetLedgersExportResult:
         """Download a processed data export (a zip archive, returned as bytes).
 
         ``POST /0/private/RetrieveExport``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``retrieveExport``.
+        Required parameters: ``id``.
         Returns the file's raw bytes.
         """
         return self._call(c.GET_LEDGERS_EXPORT, params)
 
     def delete_ledgers_export(
-        self, params: t.DeleteLedgersExportParams | None = None, /
+        self, params: t.DeleteLedgersExportParams, /
     ) -> t.DeleteLedgersExportResult:
         """Delete an exported report, or cancel one still being processed.
 
         ``POST /0/private/RemoveExport``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``removeExport``.
+        Required parameters: ``id``, ``type``.
         """
         return self._call(c.DELETE_LEDGERS_EXPORT, params)
 
-    def submit_order(self, params: t.SubmitOrderParams | None = None, /) -> t.SubmitOrderResult:
+    def submit_order(self, params: t.SubmitOrderParams, /) -> t.SubmitOrderResult:
         """Place a new order.
 
         ``POST /0/private/AddOrder``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``addOrder``.
+        Required parameters: ``ordertype``, ``pair``, ``type``, ``volume``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.SUBMIT_ORDER, params)
@@ -363,11 +368,12 @@ class SpotClient(RestClient):
         """
         return self._call(c.AMEND_ORDER, params)
 
-    def edit_order(self, params: t.EditOrderParams | None = None, /) -> t.EditOrderResult:
+    def edit_order(self, params: t.EditOrderParams, /) -> t.EditOrderResult:
         """Edit an open order by cancelling it and placing a replacement (prefer amend_order).
 
         ``POST /0/private/EditOrder``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``editOrder``.
+        Required parameters: ``pair``, ``txid``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.EDIT_ORDER, params)
@@ -391,12 +397,13 @@ class SpotClient(RestClient):
         return self._call(c.CANCEL_ALL_ORDERS, params)
 
     def cancel_all_orders_after(
-        self, params: t.CancelAllOrdersAfterParams | None = None, /
+        self, params: t.CancelAllOrdersAfterParams, /
     ) -> t.CancelAllOrdersAfterResult:
         """Dead man's switch: cancel all orders after the timeout unless called again.
 
         ``POST /0/private/CancelAllOrdersAfter``, private, signed with ``API-Key`` / ``API-
         Sign``. Kraken operation ``cancelAllOrdersAfter``.
+        Required parameters: ``timeout``.
         """
         return self._call(c.CANCEL_ALL_ORDERS_AFTER, params)
 
@@ -411,12 +418,13 @@ class SpotClient(RestClient):
         return self._call(c.GET_WEBSOCKETS_TOKEN, params)
 
     def submit_batch_orders(
-        self, params: t.SubmitBatchOrdersParams | None = None, /
+        self, params: t.SubmitBatchOrdersParams, /
     ) -> t.SubmitBatchOrdersResult:
         """Place 2 to 15 orders on one pair in a single request.
 
         ``POST /0/private/AddOrderBatch``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``addOrderBatch``.
+        Required parameters: ``orders``, ``pair``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.SUBMIT_BATCH_ORDERS, params)
@@ -432,22 +440,24 @@ class SpotClient(RestClient):
         return self._call(c.CANCEL_BATCH_ORDERS, params)
 
     def get_deposit_methods(
-        self, params: t.GetDepositMethodsParams | None = None, /
+        self, params: t.GetDepositMethodsParams, /
     ) -> t.GetDepositMethodsResult:
         """Get the methods available for depositing an asset.
 
         ``POST /0/private/DepositMethods``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``getDepositMethods``.
+        Required parameters: ``asset``.
         """
         return self._call(c.GET_DEPOSIT_METHODS, params)
 
     def get_deposit_addresses(
-        self, params: t.GetDepositAddressesParams | None = None, /
+        self, params: t.GetDepositAddressesParams, /
     ) -> t.GetDepositAddressesResult:
         """Get (or generate) deposit addresses for an asset and method.
 
         ``POST /0/private/DepositAddresses``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``getDepositAddresses``.
+        Required parameters: ``asset``, ``method``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.GET_DEPOSIT_ADDRESSES, params)
@@ -483,22 +493,22 @@ class SpotClient(RestClient):
         return self._call(c.GET_WITHDRAWAL_ADDRESSES, params)
 
     def get_withdrawal_info(
-        self, params: t.GetWithdrawalInfoParams | None = None, /
+        self, params: t.GetWithdrawalInfoParams, /
     ) -> t.GetWithdrawalInfoResult:
         """Get fee and limit information about a potential withdrawal.
 
         ``POST /0/private/WithdrawInfo``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``getWithdrawalInformation``.
+        Required parameters: ``amount``, ``asset``, ``key``.
         """
         return self._call(c.GET_WITHDRAWAL_INFO, params)
 
-    def submit_withdrawal(
-        self, params: t.SubmitWithdrawalParams | None = None, /
-    ) -> t.SubmitWithdrawalResult:
+    def submit_withdrawal(self, params: t.SubmitWithdrawalParams, /) -> t.SubmitWithdrawalResult:
         """Withdraw funds to a saved withdrawal key.
 
         ``POST /0/private/Withdraw``, private, signed with ``API-Key`` / ``API-Sign``. Kraken
         operation ``withdrawFunds``.
+        Required parameters: ``amount``, ``asset``, ``key``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.SUBMIT_WITHDRAWAL, params)
@@ -513,88 +523,92 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_WITHDRAWALS_STATUS, params)
 
-    def cancel_withdrawal(
-        self, params: t.CancelWithdrawalParams | None = None, /
-    ) -> t.CancelWithdrawalResult:
+    def cancel_withdrawal(self, params: t.CancelWithdrawalParams, /) -> t.CancelWithdrawalResult:
         """Cancel a recently requested withdrawal, if not yet processed.
 
         ``POST /0/private/WithdrawCancel``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``cancelWithdrawal``.
+        Required parameters: ``asset``, ``refid``.
         """
         return self._call(c.CANCEL_WITHDRAWAL, params)
 
     def submit_transfer_to_futures(
-        self, params: t.SubmitTransferToFuturesParams | None = None, /
+        self, params: t.SubmitTransferToFuturesParams, /
     ) -> t.SubmitTransferToFuturesResult:
         """Transfer funds from the Spot wallet to the Futures wallet.
 
         ``POST /0/private/WalletTransfer``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``walletTransfer``.
+        Required parameters: ``amount``, ``asset``, ``from``, ``to``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.SUBMIT_TRANSFER_TO_FUTURES, params)
 
-    def create_subaccount(
-        self, params: t.CreateSubaccountParams | None = None, /
-    ) -> t.CreateSubaccountResult:
+    def create_subaccount(self, params: t.CreateSubaccountParams, /) -> t.CreateSubaccountResult:
         """Create a trading subaccount (master account keys only).
 
         ``POST /0/private/CreateSubaccount``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``createSubaccount``.
+        Required parameters: ``email``, ``username``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.CREATE_SUBACCOUNT, params)
 
     def submit_subaccount_transfer(
-        self, params: t.SubmitSubaccountTransferParams | None = None, /
+        self, params: t.SubmitSubaccountTransferParams, /
     ) -> t.SubmitSubaccountTransferResult:
         """Transfer funds between the master account and its subaccounts.
 
         ``POST /0/private/AccountTransfer``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``accountTransfer``.
+        Required parameters: ``amount``, ``asset``, ``from``, ``to``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.SUBMIT_SUBACCOUNT_TRANSFER, params)
 
     def allocate_earn_funds(
-        self, params: t.AllocateEarnFundsParams | None = None, /
+        self, params: t.AllocateEarnFundsParams, /
     ) -> t.AllocateEarnFundsResult:
         """Allocate funds to an Earn strategy (poll get_earn_allocation_status).
 
         ``POST /0/private/Earn/Allocate``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``allocateStrategy``.
+        Required parameters: ``amount``, ``strategy_id``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.ALLOCATE_EARN_FUNDS, params)
 
     def deallocate_earn_funds(
-        self, params: t.DeallocateEarnFundsParams | None = None, /
+        self, params: t.DeallocateEarnFundsParams, /
     ) -> t.DeallocateEarnFundsResult:
         """Deallocate funds from an Earn strategy (poll get_earn_deallocation_status).
 
         ``POST /0/private/Earn/Deallocate``, private, signed with ``API-Key`` / ``API-Sign``.
         Kraken operation ``deallocateStrategy``.
+        Required parameters: ``amount``, ``strategy_id``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.DEALLOCATE_EARN_FUNDS, params)
 
     def get_earn_allocation_status(
-        self, params: t.GetEarnAllocationStatusParams | None = None, /
+        self, params: t.GetEarnAllocationStatusParams, /
     ) -> t.GetEarnAllocationStatusResult:
         """Get the status of the last allocation request to a strategy.
 
         ``POST /0/private/Earn/AllocateStatus``, private, signed with ``API-Key`` / ``API-
         Sign``. Kraken operation ``getAllocateStrategyStatus``.
+        Required parameters: ``strategy_id``.
         """
         return self._call(c.GET_EARN_ALLOCATION_STATUS, params)
 
     def get_earn_deallocation_status(
-        self, params: t.GetEarnDeallocationStatusParams | None = None, /
+        self, params: t.GetEarnDeallocationStatusParams, /
     ) -> t.GetEarnDeallocationStatusResult:
         """Get the status of the last deallocation request from a strategy.
 
         ``POST /0/private/Earn/DeallocateStatus``, private, signed with ``API-Key`` / ``API-
         Sign``. Kraken operation ``getDeallocateStrategyStatus``.
+        Required parameters: ``strategy_id``.
         """
         return self._call(c.GET_EARN_DEALLOCATION_STATUS, params)
 
@@ -618,12 +632,11 @@ class SpotClient(RestClient):
         """
         return self._call(c.GET_EARN_ALLOCATIONS, params)
 
-    def get_pre_trade_data(
-        self, params: t.GetPreTradeDataParams | None = None, /
-    ) -> t.GetPreTradeDataResult:
+    def get_pre_trade_data(self, params: t.GetPreTradeDataParams, /) -> t.GetPreTradeDataResult:
         """Get MiCA pre-trade transparency data (top 10 levels) for a symbol.
 
         ``GET /0/public/PreTrade``, public.
+        Required parameters: ``symbol``.
         """
         return self._call(c.GET_PRE_TRADE_DATA, params)
 
@@ -637,12 +650,13 @@ class SpotClient(RestClient):
         return self._call(c.GET_POST_TRADE_DATA, params)
 
     def get_oauth_access_token(
-        self, params: t.GetOAuthAccessTokenParams | None = None, /
+        self, params: t.GetOAuthAccessTokenParams, /
     ) -> t.GetOAuthAccessTokenResult:
         """Exchange an authorization code (or a refresh token) for an OAuth access token.
 
         ``POST /oauth/token``, OAuth client credentials (``client_id`` / ``client_secret``
         params). Kraken operation ``getOAuthToken``.
+        Required parameters: ``grant_type``.
         Never retried automatically: a second send could act twice.
         """
         return self._call(c.GET_OAUTH_ACCESS_TOKEN, params)

@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from kraken.core.auth.signing import spot_message
 from kraken.core.errors import KrakenUsageError, MissingCredentialsError
-from kraken.core.rest.encoding import encode_form, encode_json, to_wire
+from kraken.core.rest.authent import AuthentDraft
+from kraken.core.rest.encoding import encode_form, encode_json, json_text, to_wire
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload
 from kraken.core.rest.values import Request
 
@@ -74,7 +75,11 @@ def wire_fields(endpoint: Endpoint[Any, Any], params: object, *, strict: bool) -
         ):
             unknown.append(key)
             continue
-        fields[key] = to_wire(value, key)
+        if key in endpoint.json_fields and isinstance(value, Mapping | list | tuple):
+            # e.g. Futures batchorder: the instructions travel as JSON text in one form field.
+            fields[key] = json_text(value, key)
+        else:
+            fields[key] = to_wire(value, key)
     if unknown:
         valid = ", ".join(sorted(allowed)) or "none"
         raise KrakenUsageError(
@@ -199,6 +204,8 @@ class RequestBuilder:
         url = self.base_url + path
         headers = {"User-Agent": self._user_agent}
         auth = endpoint.auth
+        if auth is Auth.AUTHENT:
+            return self._authent(endpoint, url, path, fields, headers)
         if auth is Auth.API_SIGN:
             form = (
                 self._form if endpoint.payload is Payload.BODY else endpoint.payload is Payload.FORM
@@ -223,6 +230,25 @@ class RequestBuilder:
             pair = f"{client_id}:{client_secret}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         return self._unsigned(endpoint, url, fields, headers)
+
+    def _authent(
+        self,
+        endpoint: Endpoint[Any, Any],
+        url: str,
+        path: str,
+        fields: dict[str, Any],
+        headers: dict[str, str],
+    ) -> AuthentDraft:
+        query = ""
+        body = b""
+        if endpoint.payload is Payload.QUERY or endpoint.method in ("GET", "DELETE"):
+            query = encode_form(fields)
+            if query:
+                url = f"{url}?{query}"
+        else:
+            body = encode_form(fields).encode()
+            headers["Content-Type"] = _FORM
+        return AuthentDraft(endpoint.name, endpoint.method, url, path, query, body, headers)
 
     def _unsigned(
         self,
