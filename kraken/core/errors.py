@@ -26,6 +26,7 @@ __all__ = [
     "InvalidTokenError",
     "KrakenAPIError",
     "KrakenAPIWarning",
+    "KrakenDeprecationWarning",
     "KrakenError",
     "KrakenTimeoutError",
     "KrakenTransportError",
@@ -78,6 +79,14 @@ class KrakenTimeoutError(KrakenTransportError):
 
 class KrakenAPIWarning(UserWarning):
     """A ``W...`` string Kraken returned next to a successful result."""
+
+
+class KrakenDeprecationWarning(UserWarning):
+    """Something Kraken retired or will decommission is in use.
+
+    A ``UserWarning``, so it is shown by default (unlike ``DeprecationWarning``): the Futures
+    demo environment (retired 2026-07-14), the Derivatives REST API (decommissioned 2027-03-01).
+    """
 
 
 class KrakenAPIError(KrakenError):

@@ -405,3 +405,8 @@ def test_json_body_decodes_as_sent() -> None:
     client.cancel_order({"txid": "OABC-123"})
     assert stub.seen[0].params == {"txid": "OABC-123"}
     assert json.loads(client._transport.requests[0].body)["txid"] == "OABC-123"  # type: ignore[attr-defined]
+
+
+def test_spot_has_no_testnet() -> None:
+    with pytest.raises(kraken.KrakenUsageError, match="no testnet"):
+        SpotClient(testnet=True)

@@ -13,7 +13,12 @@ from kraken.clients._sync.support import key_gate, resolve
 from kraken.clients.ids import generate_new_order_id
 from kraken.clients.nonces import KeyState, key_state
 from kraken.clients.options import RestOptions, TimestampFn
-from kraken.core.errors import KrakenAPIWarning, KrakenUsageError, MissingCredentialsError
+from kraken.core.errors import (
+    KrakenAPIWarning,
+    KrakenDeprecationWarning,
+    KrakenUsageError,
+    MissingCredentialsError,
+)
 from kraken.core.rest.endpoint import Endpoint
 from kraken.core.rest.envelope import Outcome
 from kraken.core.rest.prepare import BodyEncoding, SignedDraft
@@ -41,6 +46,8 @@ class RestClient:
 
     _client_name = "RestClient"
     _default_base_url = "https://api.kraken.com"
+    _testnet_base_url: str | None = None
+    _testnet_notice = ""
 
     def __init__(
         self,
@@ -62,10 +69,11 @@ class RestClient:
         nonce_source: NonceSource | None = None,
         clock: Clock | None = None,
         body_encoding: BodyEncoding = "json",
+        testnet: bool = False,
     ) -> None:
         self._options = RestOptions(
             client_name=self._client_name,
-            default_base_url=self._default_base_url,
+            default_base_url=self._base_url_for(testnet=testnet, base_url=base_url),
             api_key=api_key,
             api_secret=api_secret,
             api_access_token=api_access_token,
@@ -94,6 +102,17 @@ class RestClient:
             keep_alive_msecs=keep_alive_msecs,
         )
 
+    @classmethod
+    def _base_url_for(cls, *, testnet: bool, base_url: str | None) -> str:
+        if not testnet:
+            return cls._default_base_url
+        if cls._testnet_base_url is None:
+            raise KrakenUsageError(f"{cls._client_name}: Kraken offers no testnet for this API.")
+        if base_url is not None:
+            raise KrakenUsageError(f"{cls._client_name}: pass either testnet=True or base_url=.")
+        warnings.warn(cls._testnet_notice, KrakenDeprecationWarning, stacklevel=4)
+        return cls._testnet_base_url
+
     @staticmethod
     def generate_new_order_id() -> str:
         """A crypto-random client order id (32 hex chars) Kraken accepts for ``cl_ord_id``."""
@@ -114,8 +133,12 @@ class RestClient:
 
     def _call(self, endpoint: Endpoint[P, R], params: P | None) -> R:
         """Build, authenticate, send and parse one call of ``endpoint``."""
-        prepared = self._options.builder.prepare(
-            endpoint, params, access_token=self._options.access_token
+        options = self._options
+        prepared = options.builder.prepare(
+            endpoint,
+            params,
+            access_token=options.access_token,
+            keys_available=options.credentials is not None,
         )
         if isinstance(prepared, Request):
             response = self._send(prepared)

@@ -33,6 +33,8 @@ class Auth(enum.Enum):
     """``Authorization: Basic base64(client_id:client_secret)`` (OAuth token endpoint)."""
     AUTHENT = "authent"
     """Futures: ``APIKey`` + ``Authent`` over SHA256(postData + nonce + path), ``Nonce`` header."""
+    EMBED = "embed"
+    """Embed: ``API-Key`` + ``API-Sign`` over path+query and SHA256(nonce + body); ``API-Nonce``."""
 
 
 class Payload(enum.Enum):
@@ -86,6 +88,12 @@ class Endpoint(Generic[P, R]):
             ``batchStatus``); a refusal there raises instead of looking like success.
         json_fields: parameters whose dict or list value travels as compact JSON text (the
             Futures ``batchorder`` ``json`` field).
+        header_params: parameters that travel as HTTP headers under their own name (custody
+            ``x-vault-id``).
+        query_params: parameters that travel in the query string even when the rest is in the
+            body (custody ``id``); for signed endpoints the query is part of the signed path.
+        bearer_ok: a Futures endpoint that also accepts ``Authorization: Bearer`` (stats and
+            the API-key check); used when the client has a token but no keys.
     """
 
     name: str
@@ -103,6 +111,9 @@ class Endpoint(Generic[P, R]):
     description: str = ""
     status_key: str = ""
     json_fields: frozenset[str] = frozenset()
+    header_params: frozenset[str] = frozenset()
+    query_params: frozenset[str] = frozenset()
+    bearer_ok: bool = False
     required: frozenset[str] = field(init=False, repr=False, compare=False)
     allowed: frozenset[str] = field(init=False, repr=False, compare=False)
     path_params: tuple[str, ...] = field(init=False, repr=False, compare=False)

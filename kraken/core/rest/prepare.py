@@ -20,6 +20,7 @@ from urllib.parse import quote
 from kraken.core.auth.signing import spot_message
 from kraken.core.errors import KrakenUsageError, MissingCredentialsError
 from kraken.core.rest.authent import AuthentDraft
+from kraken.core.rest.embed import EmbedDraft
 from kraken.core.rest.encoding import encode_form, encode_json, json_text, to_wire
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload
 from kraken.core.rest.values import Request
@@ -196,16 +197,38 @@ class RequestBuilder:
         self._user_agent = user_agent
 
     def prepare(
-        self, endpoint: Endpoint[Any, Any], params: object, *, access_token: str | None = None
+        self,
+        endpoint: Endpoint[Any, Any],
+        params: object,
+        *,
+        access_token: str | None = None,
+        keys_available: bool = True,
     ) -> Request | SignedDraft:
-        """Validate and encode; signed endpoints return a :class:`SignedDraft` to finish."""
+        """Validate and encode; signed endpoints return a :class:`SignedDraft` to finish.
+
+        ``keys_available=False`` with an ``access_token`` sends a ``bearer_ok`` Futures endpoint
+        with ``Authorization: Bearer`` instead of ``Authent``.
+        """
         fields = wire_fields(endpoint, params, strict=self.strict)
         path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
-        url = self.base_url + path
         headers = {"User-Agent": self._user_agent}
+        for name in endpoint.header_params:
+            value = fields.pop(name, None)
+            if value is not None:
+                headers[name] = str(value)
+        if endpoint.query_params:
+            # Signed endpoints sign the path *with* this query (custody-rest-auth, embed-rest-auth).
+            query = {k: fields.pop(k) for k in endpoint.query_params if k in fields}
+            if query:
+                path = f"{path}?{encode_form(query)}"
+        url = self.base_url + path
         auth = endpoint.auth
+        if auth is Auth.AUTHENT and endpoint.bearer_ok and access_token and not keys_available:
+            auth = Auth.BEARER
         if auth is Auth.AUTHENT:
             return self._authent(endpoint, url, path, fields, headers)
+        if auth is Auth.EMBED:
+            return self._embed(endpoint, url, path, fields, headers)
         if auth is Auth.API_SIGN:
             form = (
                 self._form if endpoint.payload is Payload.BODY else endpoint.payload is Payload.FORM
@@ -249,6 +272,25 @@ class RequestBuilder:
             body = encode_form(fields).encode()
             headers["Content-Type"] = _FORM
         return AuthentDraft(endpoint.name, endpoint.method, url, path, query, body, headers)
+
+    def _embed(
+        self,
+        endpoint: Endpoint[Any, Any],
+        url: str,
+        path: str,
+        fields: dict[str, Any],
+        headers: dict[str, str],
+    ) -> EmbedDraft:
+        body = b""
+        if endpoint.payload is Payload.QUERY or endpoint.method in ("GET", "DELETE"):
+            if fields:
+                separator = "&" if "?" in path else "?"
+                path = f"{path}{separator}{encode_form(fields)}"
+                url = self.base_url + path
+        elif fields or endpoint.method in ("POST", "PUT", "PATCH"):
+            body = encode_json(fields)
+            headers["Content-Type"] = _JSON
+        return EmbedDraft(endpoint.name, endpoint.method, url, path, body, headers)
 
     def _unsigned(
         self,
