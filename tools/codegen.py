@@ -89,6 +89,9 @@ Args:
     clock: a :class:`~kraken.ports.Clock` (tests hand in a fake one).
     body_encoding: ``"json"`` (default) or ``"form"`` for signed bodies; the exact bytes sent
         are the bytes signed either way.
+    testnet: route to Kraken's test environment where one exists (see the client's notes).
+    default_headers: extra headers for every request; credential and framing headers are
+        refused.
 """
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +75,7 @@ class RestOptions:
         nonce_source: NonceSource | None,
         clock: Clock | None,
         body_encoding: BodyEncoding,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         self.custom_sign_message_fn = _callable_or_none(
             custom_sign_message_fn, "custom_sign_message_fn"
@@ -123,6 +124,7 @@ class RestOptions:
             body_encoding=body_encoding,
             strict=bool(strict_param_validation),
             user_agent=agent,
+            default_headers=default_headers,
         )
 
     def _credentials(

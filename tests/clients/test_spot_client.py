@@ -410,3 +410,12 @@ def test_json_body_decodes_as_sent() -> None:
 def test_spot_has_no_testnet() -> None:
     with pytest.raises(kraken.KrakenUsageError, match="no testnet"):
         SpotClient(testnet=True)
+
+
+async def test_default_headers_reach_every_request_but_cannot_override_auth(flavour: str) -> None:
+    client, transport, _ = keyed(flavour, default_headers={"X-Team": "desk-1"})
+    await call(client, "get_account_balance")
+    await call(client, "get_ticker")
+    assert all(r.headers["X-Team"] == "desk-1" for r in transport.requests)
+    with pytest.raises(kraken.KrakenUsageError, match="API-Sign"):
+        SpotClient(default_headers={"API-Sign": "x"})

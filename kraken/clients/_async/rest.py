@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -74,6 +75,7 @@ class AsyncRestClient:
         clock: Clock | None = None,
         body_encoding: BodyEncoding = "json",
         testnet: bool = False,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         self._options = RestOptions(
             client_name=self._client_name,
@@ -95,6 +97,7 @@ class AsyncRestClient:
             nonce_source=nonce_source,
             clock=clock,
             body_encoding=body_encoding,
+            default_headers=default_headers,
         )
         credentials = self._options.credentials
         self._key: KeyState | None = key_state(credentials.fingerprint) if credentials else None

@@ -33,6 +33,21 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 # Parameters every API-Sign endpoint accepts besides its own (one-time password for 2FA keys).
 _SIGNED_EXTRAS = frozenset({"otp"})
+# Headers the SDK owns: a default header may not override credentials, nonce or framing.
+_RESERVED_HEADERS = frozenset(
+    {
+        "api-key",
+        "api-sign",
+        "api-nonce",
+        "apikey",
+        "authent",
+        "nonce",
+        "authorization",
+        "content-type",
+        "content-length",
+        "host",
+    }
+)
 # Parameters that go into the Authorization header of the OAuth token endpoint, not the body.
 _BASIC_CREDENTIALS = ("client_id", "client_secret")
 
@@ -175,9 +190,11 @@ class RequestBuilder:
             nested values such as AddOrderBatch orders) or ``"form"``.
         strict: reject unknown parameters and ``None`` values (``strict_param_validation``).
         user_agent: the ``User-Agent`` header Kraken asks every client to send.
+        default_headers: extra headers for every request (e.g. Embed's ``Kraken-Version``);
+            they may not replace the credential or content headers the SDK sets.
     """
 
-    __slots__ = ("_form", "_user_agent", "base_url", "strict")
+    __slots__ = ("_form", "_headers", "base_url", "strict")
 
     def __init__(
         self,
@@ -186,6 +203,7 @@ class RequestBuilder:
         body_encoding: BodyEncoding = "json",
         strict: bool = False,
         user_agent: str,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         if body_encoding not in ("json", "form"):
             raise KrakenUsageError(
@@ -194,7 +212,14 @@ class RequestBuilder:
         self.base_url = base_url
         self.strict = strict
         self._form = body_encoding == "form"
-        self._user_agent = user_agent
+        extra = dict(default_headers or {})
+        reserved = {k for k in extra if k.lower() in _RESERVED_HEADERS}
+        if reserved or not all(isinstance(v, str) for v in extra.values()):
+            raise KrakenUsageError(
+                f"default_headers must map names to str and may not set {sorted(reserved) or ''}"
+                f" (the SDK sets {', '.join(sorted(_RESERVED_HEADERS))} itself)."
+            )
+        self._headers = {"User-Agent": user_agent, **extra}
 
     def prepare(
         self,
@@ -211,7 +236,7 @@ class RequestBuilder:
         """
         fields = wire_fields(endpoint, params, strict=self.strict)
         path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
-        headers = {"User-Agent": self._user_agent}
+        headers = dict(self._headers)
         for name in endpoint.header_params:
             value = fields.pop(name, None)
             if value is not None:
