@@ -9,6 +9,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 
@@ -49,6 +50,24 @@ def map_httpx_errors(request: Request, timeout: float | None) -> Iterator[None]:
         raise KrakenTransportError(f"{where}: request failed: {type(exc).__name__}: {exc}") from exc
 
 
+def _client_options(
+    timeout: float | None,
+    proxy: str | None,
+    keep_alive: bool,
+    keep_alive_msecs: int,
+    verify: bool | ssl.SSLContext,
+) -> dict[str, Any]:
+    """Keyword arguments shared by ``httpx.Client`` and ``httpx.AsyncClient``."""
+    return {
+        "timeout": _timeout(timeout),
+        "proxy": proxy,
+        "limits": httpx_limits(keep_alive, keep_alive_msecs),
+        "verify": verify,
+        # Redirects are not followed: a signed request must not be replayed elsewhere.
+        "follow_redirects": False,
+    }
+
+
 def _response(raw: httpx.Response) -> Response:
     return Response(raw.status_code, {k.lower(): v for k, v in raw.headers.items()}, raw.content)
 
@@ -78,11 +97,7 @@ class HttpxTransport:
     ) -> None:
         self._timeout = timeout
         self._client = client or httpx.Client(
-            timeout=_timeout(timeout),
-            proxy=proxy,
-            limits=httpx_limits(keep_alive, keep_alive_msecs),
-            verify=verify,
-            follow_redirects=False,
+            **_client_options(timeout, proxy, keep_alive, keep_alive_msecs, verify)
         )
 
     def send(self, request: Request) -> Response:
@@ -119,11 +134,7 @@ class AsyncHttpxTransport:
     ) -> None:
         self._timeout = timeout
         self._client = client or httpx.AsyncClient(
-            timeout=_timeout(timeout),
-            proxy=proxy,
-            limits=httpx_limits(keep_alive, keep_alive_msecs),
-            verify=verify,
-            follow_redirects=False,
+            **_client_options(timeout, proxy, keep_alive, keep_alive_msecs, verify)
         )
 
     async def send(self, request: Request) -> Response:
