@@ -1,0 +1,1 @@
+"""WebSocket knowledge: keys and URLs, request building, message parsing, the session machine."""
