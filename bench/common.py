@@ -1,0 +1,246 @@
+"""Shared by both benchmark processes: the request, the stdlib reference, the timing loop.
+
+Stdlib only: this module runs in our interpreter *and* in ``bench/.venv-peers`` (where the
+name ``kraken`` is python-kraken-sdk, not us), so it must never import either SDK.
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import hashlib
+import hmac
+import json
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus
+
+# -- the request every row signs ------------------------------------------------------------------
+
+API_KEY = "bench-api-key-0000000000000000000000000000000000000000000000"
+API_SECRET = base64.b64encode(bytes(range(64))).decode()  # a 64-byte secret, like Kraken's
+SECRET = base64.b64decode(API_SECRET)
+BASE_URL = "https://api.kraken.com"
+PATH = "/0/private/AddOrder"
+URL = BASE_URL + PATH
+# AddOrder with 7 fields (+ nonce), as in peers.md 4.1. ``oflags`` has a comma so the form
+# encoders do real percent-encoding; all values are strings so every peer sends the same text.
+PARAMS: dict[str, str] = {
+    "ordertype": "limit",
+    "type": "buy",
+    "volume": "1.25",
+    "pair": "XBTUSD",
+    "price": "27500.5",
+    "oflags": "post,fcib",
+    "cl_ord_id": "6d1b345e-2821-40e2-ad83-4ecb18a06876",
+}
+# The nonce every signature-equality check uses (ns scale; the peers take it as a plain number).
+FIXED_NONCE = 1_700_000_000_000_000_000
+# The canned reply of the stub transports (B3).
+RESULT: dict[str, Any] = {
+    "descr": {"order": "buy 1.25000000 XBTUSD @ limit 27500.5"},
+    "txid": ["OUF4EM-FRGI2-MQMWZD"],
+}
+REPLY = json.dumps({"error": [], "result": RESULT}, separators=(",", ":")).encode()
+REPLY_HEADERS = {"content-type": "application/json"}
+USER_AGENT = "bench-reference/1"
+
+
+# -- the stdlib reference ("physical limit", peers.md 4.2) ----------------------------------------
+
+
+class Reference:
+    """The tightest signed request we know how to build with the stdlib alone.
+
+    * HMAC keyed once (secret decoded once), ``copy()`` per signature; path pre-encoded.
+    * JSON body: a pre-built compact ``JSONEncoder`` over ``{"nonce": n, **params}``.
+    * form body: hand-rolled join, nonce first, ``quote_plus`` on the values; the names are
+      written as they are (Kraken's parameter names are plain ASCII identifiers). Byte-identical
+      to ``urlencode`` for these params (checked in rows/prepare.py).
+    * nonce: ``time.time_ns()`` as is: no floor, no lock (the SDK's monotonic floor, its lock and
+      the per-key ordering gate are the correctness features ours pays for on top).
+    * headers: a fresh dict of User-Agent, Content-Type, API-Key, API-Sign.
+    """
+
+    def __init__(
+        self, api_key: str = API_KEY, api_secret: str = API_SECRET, path: str = PATH
+    ) -> None:
+        self.api_key = api_key
+        self.url = BASE_URL + path
+        self._keyed = hmac.new(base64.b64decode(api_secret), digestmod=hashlib.sha512)
+        self._path = path.encode()
+        self._dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+    def sign(self, nonce: int | str, body: bytes) -> str:
+        """``b64(HMAC-SHA512(secret, path || SHA256(nonce || body)))``."""
+        mac = self._keyed.copy()
+        mac.update(self._path + hashlib.sha256(str(nonce).encode() + body).digest())
+        return base64.b64encode(mac.digest()).decode()
+
+    def json_body(self, nonce: int, params: dict[str, Any]) -> bytes:
+        return self._dumps({"nonce": nonce, **params}).encode()
+
+    @staticmethod
+    def form_body(nonce: int, params: dict[str, Any]) -> bytes:
+        return (
+            f"nonce={nonce}&" + "&".join([k + "=" + quote_plus(v) for k, v in params.items()])
+        ).encode()
+
+    def prepare_json(self, params: dict[str, Any]) -> tuple[str, dict[str, str], bytes]:
+        nonce = time.time_ns()
+        body = self._dumps({"nonce": nonce, **params}).encode()
+        mac = self._keyed.copy()
+        mac.update(self._path + hashlib.sha256(str(nonce).encode() + body).digest())
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/json",
+            "API-Key": self.api_key,
+            "API-Sign": base64.b64encode(mac.digest()).decode(),
+        }
+        return self.url, headers, body
+
+    def prepare_form(self, params: dict[str, Any]) -> tuple[str, dict[str, str], bytes]:
+        nonce = time.time_ns()
+        body = (
+            f"nonce={nonce}&" + "&".join([k + "=" + quote_plus(v) for k, v in params.items()])
+        ).encode()
+        mac = self._keyed.copy()
+        mac.update(self._path + hashlib.sha256(str(nonce).encode() + body).digest())
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "API-Key": self.api_key,
+            "API-Sign": base64.b64encode(mac.digest()).decode(),
+        }
+        return self.url, headers, body
+
+    def call(self, params: dict[str, Any], *, form: bool = False) -> Any:
+        """prepare + a zero-cost stub send + ``json.loads`` of the canned reply + error check."""
+        url, headers, body = self.prepare_form(params) if form else self.prepare_json(params)
+        status, reply = _stub_send(url, headers, body)
+        payload = json.loads(reply)
+        if status != 200 or payload["error"]:
+            raise RuntimeError(payload["error"])
+        return payload["result"]
+
+
+def _stub_send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    return 200, REPLY
+
+
+# -- equality checks -------------------------------------------------------------------------------
+
+
+def check_signature(who: str, sign: str, nonce: int | str, body: bytes, path: str = PATH) -> None:
+    """Assert that ``sign`` is the reference signature of ``body`` under ``nonce``."""
+    expected = Reference(path=path).sign(nonce, body)
+    if sign != expected:
+        raise AssertionError(f"{who}: signature differs from the stdlib reference")
+
+
+def check_form_fields(who: str, body: bytes, nonce: int | str) -> None:
+    """Assert that a form body carries exactly PARAMS + nonce."""
+    fields = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    expected = {**PARAMS, "nonce": str(nonce)}
+    if fields != expected:
+        raise AssertionError(f"{who}: form body {fields!r} != {expected!r}")
+
+
+def check_json_fields(who: str, body: bytes, nonce: int | str) -> None:
+    """Assert that a JSON body carries exactly PARAMS + nonce (as number or string)."""
+    fields = json.loads(body)
+    if str(fields.pop("nonce", None)) != str(nonce) or fields != PARAMS:
+        raise AssertionError(f"{who}: JSON body {body!r} does not carry PARAMS + nonce")
+
+
+# -- cases and timing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One timed implementation of one row.
+
+    ``kind`` is ``ours``, ``peer`` or ``ref``; ``body`` the body encoding (``json``/``form``/
+    ``None`` for sign-only); ``flavour`` ``sync`` or ``async``. Sync cases give ``op`` (one
+    operation); async cases give ``run_async(n, repeats, warmup)`` which runs the whole
+    measurement inside its own event loop (so clients are created inside the loop).
+    """
+
+    id: str
+    row: str
+    label: str
+    kind: str
+    body: str | None = None
+    flavour: str = "sync"
+    note: str = ""
+    op: Callable[[], object] | None = field(default=None, repr=False)
+    run_async: Callable[[int, int, int], list[float]] | None = field(default=None, repr=False)
+
+    def measure(self, n: int, repeats: int, warmup: int) -> list[float]:
+        """Microseconds per operation, one value per repeat."""
+        if self.run_async is not None:
+            return self.run_async(n, repeats, warmup)
+        assert self.op is not None
+        return time_sync(self.op, n, repeats, warmup)
+
+    @property
+    def key(self) -> str:
+        """Unique across rows (a peer may appear in several rows under the same id)."""
+        return f"{self.row}/{self.id}"
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "id": self.id,
+            "row": self.row,
+            "label": self.label,
+            "kind": self.kind,
+            "body": self.body,
+            "flavour": self.flavour,
+            "note": self.note,
+        }
+
+
+def time_sync(op: Callable[[], object], n: int, repeats: int, warmup: int) -> list[float]:
+    """Run ``op`` ``warmup`` times, then ``repeats`` timings of ``n`` calls, gc.collect between."""
+    perf = time.perf_counter
+    for _ in repeat(None, warmup):
+        op()
+    out: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        start = perf()
+        for _ in repeat(None, n):
+            op()
+        out.append((perf() - start) / n * 1e6)
+    return out
+
+
+async def time_async(
+    aop: Callable[[], Awaitable[object]], n: int, repeats: int, warmup: int
+) -> list[float]:
+    """The async twin of :func:`time_sync`; call it inside the case's own event loop."""
+    perf = time.perf_counter
+    for _ in repeat(None, warmup):
+        await aop()
+    out: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        start = perf()
+        for _ in repeat(None, n):
+            await aop()
+        out.append((perf() - start) / n * 1e6)
+    return out
+
+
+def summarise(rounds: list[list[float]]) -> dict[str, float]:
+    """best = min over every repeat of every round; median = median of the per-round medians."""
+    flat = [v for r in rounds for v in r]
+    return {
+        "best": min(flat),
+        "median": statistics.median([statistics.median(r) for r in rounds]),
+    }

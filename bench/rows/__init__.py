@@ -1,0 +1,23 @@
+"""The benchmark rows; each module offers ``ours_cases()`` (our interpreter) and ``peer_cases()``.
+
+``ours_cases()`` imports our SDK and ``peer_cases()`` the peers (in ``bench/.venv-peers``, where
+``kraken`` is python-kraken-sdk), both lazily, so every module imports cleanly in both
+processes. Both functions assert signature equality with the stdlib reference before returning.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+ROWS: dict[str, str] = {
+    "B1": "sign only (HMAC-SHA512 over path || SHA256(nonce || body))",
+    "B2": "full prepare of a signed AddOrder (nonce + body + signature + headers)",
+    "B3": "full private AddOrder call through a zero-cost stub transport",
+}
+_MODULES = {"B1": "rows.sign", "B2": "rows.prepare", "B3": "rows.call"}
+
+
+def load(row: str) -> ModuleType:
+    """The module of one row."""
+    return importlib.import_module(_MODULES[row])
