@@ -419,3 +419,43 @@ async def test_default_headers_reach_every_request_but_cannot_override_auth(flav
     assert all(r.headers["X-Team"] == "desk-1" for r in transport.requests)
     with pytest.raises(kraken.KrakenUsageError, match="API-Sign"):
         SpotClient(default_headers={"API-Sign": "x"})
+
+
+class SharedCounter:
+    """A NonceSource as a shared store would implement it (here: a plain counter)."""
+
+    def __init__(self, start: int) -> None:
+        self.value = start
+        self.calls: list[tuple[str, int]] = []
+
+    def next_nonce(self, key_fingerprint: str, now_ns: int) -> int:
+        self.calls.append((key_fingerprint, now_ns))
+        self.value += 7
+        return self.value
+
+
+class AsyncSharedCounter(SharedCounter):
+    async def next_nonce(self, key_fingerprint: str, now_ns: int) -> int:  # type: ignore[override]
+        return SharedCounter.next_nonce(self, key_fingerprint, now_ns)
+
+
+async def test_a_plugged_nonce_source_supplies_every_nonce(flavour: str) -> None:
+    key = f"source-key-{uuid.uuid4().hex}"
+    sources: list[SharedCounter] = [SharedCounter(10**18)]
+    if flavour == "async":
+        sources.append(AsyncSharedCounter(2 * 10**18))
+    for source in sources:
+        stub = KrakenStub(api_key=key)
+        client, _ = make(
+            flavour,
+            stub,
+            api_key=key,
+            api_secret=API_SECRET,
+            nonce_source=source,
+            custom_timestamp_fn=lambda: 123,
+        )
+        await call(client, "get_account_balance")
+        await call(client, "get_account_balance")
+        assert [s.nonce for s in stub.seen] == [source.value - 7, source.value]
+        fingerprint = kraken.core.auth.credentials.key_fingerprint(key)
+        assert source.calls == [(fingerprint, 123_000_000)] * 2  # never the key itself

@@ -170,7 +170,10 @@ class AsyncRestClient:
             )
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
         async with key_gate(credentials.fingerprint):
-            nonce = await self._next_nonce(key)
+            if options.nonce_source is None:
+                nonce = key.next_nonce(options.now_ns())
+            else:
+                nonce = await self._next_nonce(key)
             body = pending.body(nonce)
             message = pending.message(nonce, body)
             if options.signer is not None:
@@ -187,13 +190,13 @@ class AsyncRestClient:
             return await self._send(pending.finish(nonce, body, credentials.api_key, signature))
 
     async def _next_nonce(self, key: KeyState) -> int:
+        """A nonce from the plugged NonceSource (shared between processes)."""
         options = self._options
-        now_ns = options.now_ns()
         source = options.nonce_source
-        if source is None:
-            return key.next_nonce(now_ns)
-        assert options.credentials is not None
-        nonce = await resolve(source.next_nonce(options.credentials.fingerprint, now_ns))
+        credentials = options.credentials
+        if source is None or credentials is None:
+            raise RuntimeError("_next_nonce needs a nonce_source and credentials")
+        nonce = await resolve(source.next_nonce(credentials.fingerprint, options.now_ns()))
         key.observe(nonce)
         return nonce
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import anyio
+import anyio.abc
 import anyio.lowlevel
 
-__all__ = ["key_gate", "resolve"]
+from kraken.core.errors import KrakenUsageError
+
+__all__ = ["Group", "Mailbox", "Wakeup", "key_gate", "new_lock", "resolve"]
 
 T = TypeVar("T")
 
@@ -41,5 +44,77 @@ def key_gate(fingerprint: str) -> anyio.Lock:
                 # Forget gates nobody holds (typically of event loops that have ended).
                 for stale in [k for k, g in _gates.items() if not g.locked()]:
                     del _gates[stale]
-            gate = _gates.setdefault(key, anyio.Lock())
+            # fast_acquire: an uncontended acquire does not yield to the loop (bench/: 7.7 us
+            # -> 2 us per call on asyncio); fairness under contention is unchanged.
+            gate = _gates.setdefault(key, anyio.Lock(fast_acquire=True))
     return gate
+
+
+class Group:
+    """Where background pumps run: an anyio task group entered by ``async with`` on the client."""
+
+    def __init__(self) -> None:
+        self._group: anyio.abc.TaskGroup | None = None
+
+    async def open(self) -> None:
+        """Enter the task group."""
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        self._group = group
+
+    def start_soon(self, fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
+        """Run ``fn(*args)`` in the background."""
+        if self._group is None:
+            raise KrakenUsageError(
+                "Use the async client as a context manager so it can run its connections: "
+                "`async with AsyncWebsocketClient(...) as ws:`."
+            )
+        self._group.start_soon(fn, *args)
+
+    async def close(self) -> None:
+        """Cancel what still runs and leave the task group."""
+        group, self._group = self._group, None
+        if group is not None:
+            group.cancel_scope.cancel()
+            await group.__aexit__(None, None, None)
+
+
+class Wakeup:
+    """Lets a sleeping pump be woken early (a subscribe, a close)."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def set(self) -> None:
+        """Wake the waiter."""
+        self._event.set()
+
+    async def wait(self, timeout: float) -> None:
+        """Sleep up to ``timeout`` seconds, or until :meth:`set`."""
+        with anyio.move_on_after(timeout):
+            await self._event.wait()
+        self._event = anyio.Event()
+
+
+class Mailbox:
+    """An unbounded-by-default queue of messages for ``async for`` iteration."""
+
+    def __init__(self, size: int) -> None:
+        self._send, self._receive = anyio.create_memory_object_stream[Any](size)
+
+    def put_nowait(self, item: Any) -> bool:
+        """Queue ``item``; False (dropped) when the consumer lags ``size`` items behind."""
+        try:
+            self._send.send_nowait(item)
+        except anyio.WouldBlock:
+            return False
+        return True
+
+    async def get(self) -> Any:
+        """The next item."""
+        return await self._receive.receive()
+
+
+def new_lock() -> anyio.Lock:
+    """A lock for the current event loop."""
+    return anyio.Lock()

@@ -166,7 +166,10 @@ class RestClient:
             )
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
         with key_gate(credentials.fingerprint):
-            nonce = self._next_nonce(key)
+            if options.nonce_source is None:
+                nonce = key.next_nonce(options.now_ns())
+            else:
+                nonce = self._next_nonce(key)
             body = pending.body(nonce)
             message = pending.message(nonce, body)
             if options.signer is not None:
@@ -181,13 +184,13 @@ class RestClient:
             return self._send(pending.finish(nonce, body, credentials.api_key, signature))
 
     def _next_nonce(self, key: KeyState) -> int:
+        """A nonce from the plugged NonceSource (shared between processes)."""
         options = self._options
-        now_ns = options.now_ns()
         source = options.nonce_source
-        if source is None:
-            return key.next_nonce(now_ns)
-        assert options.credentials is not None
-        nonce = resolve(source.next_nonce(options.credentials.fingerprint, now_ns))
+        credentials = options.credentials
+        if source is None or credentials is None:
+            raise RuntimeError("_next_nonce needs a nonce_source and credentials")
+        nonce = resolve(source.next_nonce(credentials.fingerprint, options.now_ns()))
         key.observe(nonce)
         return nonce
 

@@ -10,9 +10,8 @@ carries the status and a short excerpt.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from kraken.core.errors import (
     AuthenticationError,
@@ -28,14 +27,14 @@ from kraken.core.rest.values import Response
 __all__ = ["Outcome", "body_excerpt", "decode_json", "parse_binary", "parse_envelope", "parse_json"]
 
 _EXCERPT_CHARS = 160
+_MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """A successful reply: the result, plus any ``W...`` warnings Kraken attached."""
 
     result: Any
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 def body_excerpt(body: bytes) -> str:
@@ -45,10 +44,14 @@ def body_excerpt(body: bytes) -> str:
     return text[:_EXCERPT_CHARS] + ("..." if len(text) > _EXCERPT_CHARS else "")
 
 
+# Built once: json.loads(..., parse_float=...) would build a decoder on every call.
+_decode = json.JSONDecoder(parse_float=Decimal).decode
+
+
 def decode_json(response: Response) -> Any:
     """Decode a JSON body; floats become ``Decimal`` so no digit of a price is lost."""
     try:
-        return json.loads(response.body, parse_float=Decimal)
+        return _decode(response.body.decode())
     except (ValueError, UnicodeDecodeError):
         raise KrakenTransportError(
             "Kraken's reply is not JSON",
@@ -83,6 +86,11 @@ def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool =
             (the client option ``parse_exceptions=False``) instead of the mapped subclass.
     """
     payload = decode_json(response)
+    # Fast path: the common success reply, {"error": [], "result": ...} with HTTP 200.
+    if type(payload) is dict and not payload.get("error") and response.status < 400:
+        result = payload.get("result", _MISSING)
+        if result is not _MISSING:
+            return Outcome(result)
     if not isinstance(payload, dict):
         raise KrakenTransportError(
             "Kraken's reply is JSON but not an object",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = ["SENSITIVE_HEADERS", "Request", "Response", "redacted_headers"]
 
@@ -11,6 +12,9 @@ __all__ = ["SENSITIVE_HEADERS", "Request", "Response", "redacted_headers"]
 SENSITIVE_HEADERS = frozenset(
     {"api-key", "api-sign", "apikey", "authent", "authorization", "cookie", "x-api-key"}
 )
+
+
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
 def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -21,17 +25,18 @@ def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     """One HTTP request, fully built and signed: what a transport must send, byte for byte.
 
     ``endpoint`` names the catalogue entry (``"get_ticker"``), for logs and recorded fixtures.
     The repr hides credential headers, so logging a request never leaks a key or signature.
+    (A named tuple: immutable, and about three times cheaper to build than a frozen dataclass
+    on the hot path; see bench/.)
     """
 
     method: str
     url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
     body: bytes = b""
     endpoint: str = ""
 
@@ -43,12 +48,11 @@ class Request:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     """One HTTP response as received: status, headers (lower-case names) and raw body bytes."""
 
     status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
     body: bytes = b""
 
     def __repr__(self) -> str:
