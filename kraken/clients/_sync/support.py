@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import queue
 import threading
-from collections.abc import Awaitable
-from typing import TypeVar
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import anyio
 import anyio.lowlevel
@@ -13,7 +15,7 @@ import anyio.lowlevel
 from kraken.clients.nonces import key_state
 from kraken.core.errors import KrakenUsageError
 
-__all__ = ["key_gate", "resolve"]
+__all__ = ["Group", "Mailbox", "Wakeup", "key_gate", "new_lock", "resolve"]
 
 T = TypeVar("T")
 
@@ -48,3 +50,68 @@ def resolve(value: T | Awaitable[T]) -> T:
 def key_gate(fingerprint: str) -> threading.Lock:
     """The process-wide ordering gate for one key, shared by every thread."""
     return key_state(fingerprint).gate
+
+
+class Group:
+    """Where background pumps run: daemon threads, joined (bounded) on close."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+
+    def open(self) -> None:
+        """Nothing to enter: threads start on demand."""
+
+    def start_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` in a daemon thread."""
+        thread = threading.Thread(target=fn, args=args, daemon=True, name="kraken-ws-pump")
+        self._threads = [t for t in self._threads if t.is_alive()]
+        self._threads.append(thread)
+        thread.start()
+
+    def close(self) -> None:
+        """Wait (at most a few seconds) for the pumps to finish."""
+        deadline = time.monotonic() + 5.0
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = []
+
+
+class Wakeup:
+    """Lets a sleeping pump be woken early (a subscribe, a close)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        """Wake the waiter."""
+        self._event.set()
+
+    def wait(self, timeout: float) -> None:
+        """Sleep up to ``timeout`` seconds, or until :meth:`set`."""
+        self._event.wait(timeout)
+        self._event.clear()
+
+
+class Mailbox:
+    """A bounded queue of messages for ``for message in ws`` iteration."""
+
+    def __init__(self, size: int) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(size)
+
+    def put_nowait(self, item: Any) -> bool:
+        """Queue ``item``; False (dropped) when the consumer lags ``size`` items behind."""
+        try:
+            self._queue.put_nowait(item)
+        except queue.Full:
+            return False
+        return True
+
+    def get(self) -> Any:
+        """The next item (blocks)."""
+        return self._queue.get()
+
+
+def new_lock() -> threading.Lock:
+    """A lock shared by the pump thread and the caller's threads."""
+    return threading.Lock()
