@@ -90,3 +90,14 @@ def test_binary_downloads() -> None:
                 b'{"error":["EGeneral:Invalid arguments"]}', **{"content-type": "application/json"}
             )
         )
+
+
+def test_structured_error_objects_map_like_strings() -> None:
+    # OTC 401 example (otc/examples/responses/errors/invalidApiKey.yaml) and Pay KWebErrors.
+    otc = b'{"errors":[{"field":"Kraken-Api-Key","type":"Invalid key","msg":"Invalid API key","severity":"E","errorClass":"API"}]}'
+    with pytest.raises(e.AuthenticationError) as info:
+        parse_envelope(reply(otc, status=401))
+    assert info.value.code == "EAPI:Invalid key"
+    pay = b'{"error":[{"severity":"E","errorClass":"API","type":"Invalid nonce","errorMessage":null}]}'
+    with pytest.raises(e.InvalidNonceError):
+        parse_envelope(reply(pay))

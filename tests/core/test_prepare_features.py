@@ -155,3 +155,24 @@ def test_bearer_fallback_only_without_keys() -> None:
     assert not isinstance(
         BUILDER.prepare(STATS, {}, access_token="jwt", keys_available=True), Request
     )
+
+
+class RequiredId(TypedDict):
+    id: str
+
+
+GET_REQUIRED = Endpoint(
+    "get_task",
+    "POST",
+    "/0/private/GetCustodyTask",
+    Auth.API_SIGN,
+    RequiredId,
+    "x",
+    payload=Payload.JSON,
+    query_params=frozenset({"id"}),
+)
+
+
+def test_an_empty_required_value_counts_as_missing() -> None:
+    with pytest.raises(KrakenUsageError, match="'id'"):
+        BUILDER.prepare(GET_REQUIRED, {"id": ""})

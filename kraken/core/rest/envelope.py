@@ -76,6 +76,18 @@ def _oauth_status_error(response: Response, code: str, endpoint: str) -> KrakenA
     return KrakenAPIError(code, status=status, endpoint=endpoint)
 
 
+def _error_text(item: object) -> object:
+    """Kraken's structured errors (OTC ``errors``, Pay ``KWebErrors``) as Kraken strings.
+
+    ``{"severity": "E", "errorClass": "API", "type": "Invalid key", ...}`` becomes
+    ``"EAPI:Invalid key"``, so the same mapping as the Spot strings applies.
+    """
+    if isinstance(item, dict) and isinstance(item.get("type"), str):
+        severity = item.get("severity") if item.get("severity") in ("E", "W") else "E"
+        return f"{severity}{item.get('errorClass') or 'General'}:{item['type']}"
+    return item
+
+
 def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
     """Parse Kraken's ``{"error": [...], "result": ...}`` envelope.
 
@@ -97,9 +109,11 @@ def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool =
             status=response.status,
             body_excerpt=body_excerpt(response.body),
         )
-    messages = payload.get("error") or []
+    messages = payload.get("error") or payload.get("errors") or []
     if isinstance(messages, str):
         messages = [messages]
+    if isinstance(messages, list):
+        messages = [_error_text(m) for m in messages]
     if not isinstance(messages, list) or not all(isinstance(m, str) for m in messages):
         raise KrakenTransportError(
             "Kraken's reply has a malformed 'error' field",

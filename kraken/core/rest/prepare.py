@@ -106,7 +106,8 @@ def wire_fields(endpoint: Endpoint[Any, Any], params: object, *, strict: bool) -
             f"{endpoint.name}(): unknown parameter(s) {', '.join(map(repr, sorted(unknown)))}; "
             f"valid parameters: {valid}."
         )
-    missing = endpoint.required - fields.keys()
+    # An empty string is no value: `{"id": ""}` would otherwise travel as `?id=`.
+    missing = {key for key in endpoint.required if fields.get(key, "") == ""}
     if missing:
         raise KrakenUsageError(
             f"{endpoint.name}(): missing required parameter(s) "
@@ -124,7 +125,9 @@ def _plain_fields(endpoint: Endpoint[Any, Any], params: dict[Any, Any]) -> dict[
         kind = type(value)
         if (kind is not str and kind is not int) or type(key) is not str or key == "nonce":
             return None
-    if not endpoint.required <= params.keys():
+    if not endpoint.required <= params.keys() or any(
+        params[key] == "" for key in endpoint.required
+    ):
         return None
     return dict(params)
 
