@@ -41,6 +41,7 @@ __all__ = [
     "TemporaryLockoutError",
     "UnknownAssetPairError",
     "api_error_from_messages",
+    "error_class_for",
     "futures_api_error",
     "parse_kraken_error",
 ]

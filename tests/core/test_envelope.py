@@ -101,3 +101,11 @@ def test_structured_error_objects_map_like_strings() -> None:
     pay = b'{"error":[{"severity":"E","errorClass":"API","type":"Invalid nonce","errorMessage":null}]}'
     with pytest.raises(e.InvalidNonceError):
         parse_envelope(reply(pay))
+
+
+def test_plain_json_errors_map_by_text_first_then_status() -> None:
+    with pytest.raises(e.InvalidNonceError) as info:
+        parse_json(reply(b'{"error":"Invalid nonce"}', status=401), label="EAPI")
+    assert info.value.code == "EAPI:Invalid nonce"
+    with pytest.raises(e.AuthenticationError):
+        parse_json(reply(b'{"error":"who are you"}', status=401), label="EAPI")

@@ -21,6 +21,7 @@ from kraken.core.errors import (
     RateLimitError,
     ServiceUnavailableError,
     api_error_from_messages,
+    error_class_for,
 )
 from kraken.core.rest.values import Response
 
@@ -135,20 +136,35 @@ def parse_envelope(response: Response, *, endpoint: str = "", map_errors: bool =
     return Outcome(payload["result"], warnings)
 
 
-def parse_json(response: Response, *, endpoint: str = "", map_errors: bool = True) -> Outcome:
-    """Parse a plain-JSON reply (OAuth); 4xx/5xx become typed errors with the OAuth error code."""
+def parse_json(
+    response: Response, *, endpoint: str = "", map_errors: bool = True, label: str = "EOAuth"
+) -> Outcome:
+    """Parse a plain-JSON reply (OAuth, Embed, Affiliate); 4xx/5xx become typed errors.
+
+    The error text is ``<label>:<error>`` (``EOAuth:invalid_grant``, ``EAPI:Invalid nonce``);
+    a text Kraken's mapping knows decides the class, otherwise the HTTP status does.
+    """
     payload = decode_json(response) if response.body else None
     if response.status < 400:
         return Outcome(payload)
     code = ""
     if isinstance(payload, dict):
-        raw = payload.get("error") or payload.get("message") or ""
+        raw = payload.get("error") or payload.get("errors") or payload.get("message") or ""
+        if isinstance(raw, list):
+            raw = [_error_text(item) for item in raw]
+            if raw and all(isinstance(m, str) for m in raw):
+                if not map_errors:
+                    raise KrakenAPIError(
+                        raw[0], errors=raw, status=response.status, endpoint=endpoint
+                    )
+                raise api_error_from_messages(raw, status=response.status, endpoint=endpoint)
         code = raw if isinstance(raw, str) else json.dumps(raw, default=str)[:100]
-        if isinstance(raw, list) and raw and all(isinstance(m, str) for m in raw):
-            raise api_error_from_messages(raw, status=response.status, endpoint=endpoint)
-    text = f"EOAuth:{code or f'HTTP {response.status}'}"
+    text = f"{label}:{code or f'HTTP {response.status}'}"
     if not map_errors:
         raise KrakenAPIError(text, status=response.status, endpoint=endpoint)
+    known = error_class_for(text)
+    if known is not KrakenAPIError:
+        raise known(text, status=response.status, endpoint=endpoint)
     raise _oauth_status_error(response, text, endpoint)
 
 

@@ -23,7 +23,8 @@ def parse_reply(endpoint: Endpoint[Any, Any], response: Response, *, map_errors:
             response, endpoint=name, map_errors=map_errors, status_key=endpoint.status_key
         )
     if reply is Reply.JSON:
-        return parse_json(response, endpoint=name, map_errors=map_errors)
+        label = "EOAuth" if endpoint.path.startswith("/oauth") else "EAPI"
+        return parse_json(response, endpoint=name, map_errors=map_errors, label=label)
     if reply is Reply.BINARY:
         return parse_binary(response, endpoint=name, map_errors=map_errors)
     return parse_futures_text(response, endpoint=name, map_errors=map_errors)
