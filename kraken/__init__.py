@@ -41,14 +41,29 @@ from kraken.core.errors import (
 )
 
 if TYPE_CHECKING:
+    from kraken.clients._async.affiliate import AsyncAffiliateClient
+    from kraken.clients._async.derivatives import AsyncDerivativesClient
+    from kraken.clients._async.institutional import AsyncInstitutionalClient
+    from kraken.clients._async.partner import AsyncPartnerClient
     from kraken.clients._async.spot import AsyncSpotClient
+    from kraken.clients._sync.affiliate import AffiliateClient
+    from kraken.clients._sync.derivatives import DerivativesClient
+    from kraken.clients._sync.institutional import InstitutionalClient
+    from kraken.clients._sync.partner import PartnerClient
     from kraken.clients._sync.spot import SpotClient
     from kraken.clients.ids import generate_new_order_id
 
 __all__ = [
+    "AffiliateClient",
+    "AsyncAffiliateClient",
+    "AsyncDerivativesClient",
+    "AsyncInstitutionalClient",
+    "AsyncPartnerClient",
     "AsyncSpotClient",
     "AuthenticationError",
+    "DerivativesClient",
     "FundingError",
+    "InstitutionalClient",
     "InsufficientFundsError",
     "InvalidArgumentsError",
     "InvalidNonceError",
@@ -63,6 +78,7 @@ __all__ = [
     "MissingCredentialsError",
     "OrderNotAcceptedError",
     "OrderRejectedError",
+    "PartnerClient",
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
@@ -77,6 +93,14 @@ _LAZY = {
     "SpotClient": "kraken.clients._sync.spot",
     "AsyncSpotClient": "kraken.clients._async.spot",
     "generate_new_order_id": "kraken.clients.ids",
+    "InstitutionalClient": "kraken.clients._sync.institutional",
+    "AsyncInstitutionalClient": "kraken.clients._async.institutional",
+    "AffiliateClient": "kraken.clients._sync.affiliate",
+    "AsyncAffiliateClient": "kraken.clients._async.affiliate",
+    "DerivativesClient": "kraken.clients._sync.derivatives",
+    "AsyncDerivativesClient": "kraken.clients._async.derivatives",
+    "PartnerClient": "kraken.clients._sync.partner",
+    "AsyncPartnerClient": "kraken.clients._async.partner",
 }
 
 

@@ -34,6 +34,24 @@ sys.path.insert(0, str(ROOT))
 
 
 @dataclass(frozen=True)
+class ExtraOption:
+    """A typed constructor keyword of one product, folded into a base option by a helper.
+
+    The generated ``__init__`` repeats the base client's keyword-only parameters (read from
+    ``kraken/clients/_async/rest.py``, so it follows the base), adds ``name: annotation = None``
+    and passes ``target=helper(target, name)`` up: no change to the client base is needed.
+    """
+
+    name: str
+    annotation: str
+    doc: str
+    """The ``Args:`` text; continuation lines are indented for you."""
+    helper: str
+    """``"package.module:function"``; called as ``function(<target value>, <name value>)``."""
+    target: str
+
+
+@dataclass(frozen=True)
 class Product:
     """One generated client: where its catalogue lives and how it is presented."""
 
@@ -44,6 +62,15 @@ class Product:
     base_url: str
     title: str
     blurb: str
+    extra_catalogues: tuple[str, ...] = ()
+    """More catalogue modules whose endpoints this client also serves (Kraken Pay on Spot);
+    each is imported as ``<package>_c`` with its types as ``<package>_t``."""
+    extra_options: tuple[ExtraOption, ...] = ()
+    """Product-specific constructor keywords (Embed's ``kraken_version``)."""
+    testnet_base_url: str | None = None
+    """Where ``testnet=True`` routes (emitted as ``_testnet_base_url`` only when set)."""
+    testnet_notice: str = ""
+    """The warning ``testnet=True`` raises (emitted as ``_testnet_notice`` only when set)."""
 
 
 PRODUCTS = (
@@ -57,6 +84,85 @@ PRODUCTS = (
         blurb=(
             "Market data, account data, trading, funding, subaccounts, Earn, MiCA transparency\n"
             "and OAuth / Fast API key management: every Spot REST endpoint as one method."
+        ),
+        extra_catalogues=("kraken.core.rest.pay.catalogue",),
+    ),
+    Product(
+        module="derivatives",
+        catalogue="kraken.core.rest.futures.catalogue",
+        types="kraken.core.rest.futures.types",
+        class_name="AsyncDerivativesClient",
+        base_url="https://futures.kraken.com",
+        title="Kraken Derivatives (Futures) REST API",
+        blurb=(
+            "Market data and instruments, orders (batch included), multi-collateral and leverage\n"
+            "preferences, accounts and margin, assignment program, trading settings, subaccounts\n"
+            "and transfers, RFQs, account and market history, charts, the API-key check and\n"
+            "market-share statistics, signed with ``APIKey`` / ``Nonce`` / ``Authent``.\n\n"
+            "Kraken decommissions the Derivatives REST API on 2027-03-01; its replacement is the\n"
+            "Unified WebSocket (``wss://uws.kraken.com/v2``). Kraken retired the Futures demo\n"
+            "environment on 2026-07-14: ``testnet=True`` still routes to it, with a warning.\n"
+            "An order Kraken answers with ``result: success`` but did not place raises\n"
+            ":class:`~kraken.OrderNotAcceptedError` (see docs/derivatives.md).\n\n"
+            "``api_key`` travels as ``APIKey``. ``api_access_token`` is sent as a bearer token\n"
+            "where Kraken accepts one (``get_account_market_share``), when no keys are given."
+        ),
+        testnet_base_url="https://demo-futures.kraken.com",
+        testnet_notice=(
+            "testnet=True routes to https://demo-futures.kraken.com, but Kraken retired its "
+            "Futures demo environment on 2026-07-14: the host redirects and has no replacement, "
+            "so calls will fail. Kraken also decommissions the Derivatives REST API on "
+            "2027-03-01 in favour of the Unified WebSocket (wss://uws.kraken.com/v2); see "
+            "docs/derivatives.md."
+        ),
+    ),
+    Product(
+        module="partner",
+        catalogue="kraken.core.rest.partner.catalogue",
+        types="kraken.core.rest.partner.types",
+        class_name="AsyncPartnerClient",
+        base_url="https://nexus.kraken.com",
+        title="Kraken Embed and Ramp (partner) REST API",
+        blurb=(
+            "Embed users, verifications, assets, quotes, custom orders, portfolios, Earn,\n"
+            "transfers and settlement reports, and Ramp options, limits, quotes and checkout,\n"
+            "signed with ``API-Key`` / ``API-Nonce`` / ``API-Sign``."
+        ),
+        extra_options=(
+            ExtraOption(
+                name="kraken_version",
+                annotation="str | None",
+                doc=(
+                    "pin the Embed API version (``Kraken-Version`` header, e.g.\n"
+                    '``"2025-04-15"``); Kraken serves the latest version when it is omitted.'
+                ),
+                helper="kraken.core.rest.partner.options:with_kraken_version",
+                target="default_headers",
+            ),
+        ),
+    ),
+    Product(
+        module="institutional",
+        catalogue="kraken.core.rest.institutional.catalogue",
+        types="kraken.core.rest.institutional.types",
+        class_name="AsyncInstitutionalClient",
+        base_url="https://api.kraken.com",
+        title="Kraken Institutional REST API",
+        blurb=(
+            "Custody (vaults, deposits, withdrawals, transactions, review tasks and activities)\n"
+            "and OTC (quotes, pairs, exposures), signed with ``API-Key`` / ``API-Sign``."
+        ),
+    ),
+    Product(
+        module="affiliate",
+        catalogue="kraken.core.rest.affiliate.catalogue",
+        types="kraken.core.rest.affiliate.types",
+        class_name="AsyncAffiliateClient",
+        base_url="https://api.kraken.com",
+        title="Kraken Affiliate REST API",
+        blurb=(
+            "Referred-user daily activity, CPA bounty progress and payout history for approved\n"
+            "affiliates, signed with ``API-Key`` / ``API-Sign`` / ``API-Nonce``."
         ),
     ),
 )
@@ -99,18 +205,20 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")).replace("Oauth", "OAuth")
 
 
-def _method(endpoint: Any) -> str:
+def _method(endpoint: Any, c: str = "c", t: str = "t") -> str:
     camel = _camel(endpoint.name)
     const = endpoint.name.upper()
     if endpoint.required:
-        signature = f"params: t.{camel}Params, /"
+        signature = f"params: {t}.{camel}Params, /"
     else:
-        signature = f"params: t.{camel}Params | None = None, /"
+        signature = f"params: {t}.{camel}Params | None = None, /"
     auth = {
         "public": "public",
         "api-sign": "private, signed with ``API-Key`` / ``API-Sign``",
         "bearer": "OAuth bearer token (``api_access_token``)",
         "basic": "OAuth client credentials (``client_id`` / ``client_secret`` params)",
+        "embed": "private, signed with ``API-Key`` / ``API-Sign`` / ``API-Nonce``",
+        "authent": "private, signed with ``APIKey`` / ``Nonce`` / ``Authent``",
     }[endpoint.auth.value]
     lines = [endpoint.summary, "", f"``{endpoint.method} {endpoint.path}``, {auth}."]
     if endpoint.operation_id:
@@ -126,20 +234,105 @@ def _method(endpoint: Any) -> str:
     doc = "\n".join(textwrap.fill(line, width=88) if line else line for line in lines)
     body = textwrap.indent(f'"""{doc}\n"""', " " * 8)
     return (
-        f"    async def {endpoint.name}(self, {signature}) -> t.{camel}Result:\n"
+        f"    async def {endpoint.name}(self, {signature}) -> {t}.{camel}Result:\n"
         f"{body}\n"
-        f"        return await self._call(c.{const}, params)\n"
+        f"        return await self._call({c}.{const}, params)\n"
     )
+
+
+def _base_init() -> tuple[list[tuple[str, ast.expr, ast.expr | None]], dict[str, str]]:
+    """The base client's keyword-only ``__init__`` parameters and its ``from`` imports."""
+    tree = ast.parse((ASYNC_DIR / "rest.py").read_text())
+    imports = {
+        alias.asname or alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    base = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AsyncRestClient")
+    init = next(n for n in base.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    params = []
+    for arg, default in zip(init.args.kwonlyargs, init.args.kw_defaults, strict=True):
+        assert arg.annotation is not None, f"AsyncRestClient.__init__: {arg.arg} has no annotation"
+        params.append((arg.arg, arg.annotation, default))
+    return params, imports
+
+
+def _extra_init(product: Product) -> tuple[str, str]:
+    """An ``__init__`` taking the product's extra options, and the imports it needs."""
+    if not product.extra_options:
+        return "", ""
+    params, imports = _base_init()
+    names = {
+        n.id for _, annotation, _ in params for n in ast.walk(annotation) if isinstance(n, ast.Name)
+    }
+    needed = sorted((imports[n], n) for n in names if n in imports)
+    lines = [f"from {module} import {name}\n" for module, name in needed]
+    signature = ["        self,\n", "        *,\n"]
+    for option in product.extra_options:
+        signature.append(f"        {option.name}: {option.annotation} = None,\n")
+        module, function = option.helper.split(":")
+        lines.append(f"from {module} import {function}\n")
+    passed = {
+        o.target: f"{o.helper.split(':')[1]}({o.target}, {o.name})" for o in product.extra_options
+    }
+    call = []
+    for name, annotation, default in params:
+        value = "" if default is None else f" = {ast.unparse(default)}"
+        signature.append(f"        {name}: {ast.unparse(annotation)}{value},\n")
+        call.append(f"            {name}={passed.get(name, name)},\n")
+    init = (
+        "    def __init__(\n"
+        f"{''.join(signature)}"
+        "    ) -> None:\n"
+        "        super().__init__(\n"
+        f"{''.join(call)}"
+        "        )\n\n"
+    )
+    return init, "".join(lines)
+
+
+def _extra_args_doc(product: Product) -> str:
+    """``Args:`` lines for the product's extra options."""
+    return "".join(
+        f"    {o.name}: {o.doc.replace(chr(10), chr(10) + ' ' * 8)}\n"
+        for o in product.extra_options
+    )
+
+
+def _testnet_attrs(product: Product) -> str:
+    """The ``_testnet_base_url`` / ``_testnet_notice`` attributes, when the product sets them."""
+    lines = ""
+    if product.testnet_base_url is not None:
+        lines += f"    _testnet_base_url = {product.testnet_base_url!r}\n"
+    if product.testnet_notice:
+        # Split the notice into literal chunks so the generated line stays under 100 columns.
+        chunks = textwrap.wrap(product.testnet_notice, 72, drop_whitespace=False)
+        literals = "".join(f"        {c!r}\n" for c in chunks)
+        lines += f"    _testnet_notice = (\n{literals}    )\n"
+    return lines
 
 
 def render_product(product: Product) -> str:
     """The async client module for one product, from its catalogue."""
     catalogue = importlib.import_module(product.catalogue)
     methods = "\n".join(_method(e) for e in catalogue.CATALOGUE)
+    extra_imports = ""
+    for extra in product.extra_catalogues:
+        package = extra.rsplit(".", 1)[0]
+        alias = package.rsplit(".", 1)[1]
+        extra_imports += (
+            f"from {package} import catalogue as {alias}_c\n"
+            f"from {package} import types as {alias}_t\n"
+        )
+        module = importlib.import_module(extra)
+        methods += "".join("\n" + _method(e, f"{alias}_c", f"{alias}_t") for e in module.CATALOGUE)
+    init, init_imports = _extra_init(product)
     class_doc = textwrap.indent(
         f"{product.title} client.\n\n{product.blurb}\n\n"
         f"Default base URL ``{product.base_url}``. Use as a context manager to close the\n"
-        f"connection pool: ``async with {product.class_name}(...) as client:``.\n\n{CLIENT_ARGS}",
+        f"connection pool: ``async with {product.class_name}(...) as client:``.\n\n{CLIENT_ARGS}"
+        f"{_extra_args_doc(product)}",
         "    ",
     ).replace("\n    \n", "\n\n")
     return (
@@ -148,13 +341,15 @@ def render_product(product: Product) -> str:
         "from __future__ import annotations\n\n"
         "from kraken.clients._async.rest import AsyncRestClient\n"
         f"from {product.catalogue.rsplit('.', 1)[0]} import catalogue as c\n"
-        f"from {product.catalogue.rsplit('.', 1)[0]} import types as t\n\n"
+        f"from {product.catalogue.rsplit('.', 1)[0]} import types as t\n"
+        f"{extra_imports}{init_imports}\n"
         f'__all__ = ["{product.class_name}"]\n\n\n'
         f"class {product.class_name}(AsyncRestClient):\n"
         f'    """{class_doc.strip()}\n    """\n\n'
         f'    _client_name = "{product.class_name}"\n'
-        f'    _default_base_url = "{product.base_url}"\n\n'
-        f"{methods}"
+        f'    _default_base_url = "{product.base_url}"\n'
+        f"{_testnet_attrs(product)}\n"
+        f"{init}{methods}"
     )
 
 
@@ -166,6 +361,9 @@ _UNASYNC_RULES: tuple[tuple[str, str], ...] = (
     (r"\basync with ", "with "),
     (r"\basync for ", "for "),
     (r"\bawait ", ""),
+    (r"kraken\.adapters\.ws_anyio\b", "kraken.adapters.ws_sync"),
+    (r"\bAnyioWsConnector\b", "SocketWsConnector"),
+    (r"__aiter__", "__iter__"),
     (r"__aenter__", "__enter__"),
     (r"__aexit__", "__exit__"),
     (r"\baclose\b", "close"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from decimal import Decimal
 from typing import TypedDict
 from urllib.parse import unquote
@@ -225,3 +226,33 @@ def test_html_is_still_a_transport_error() -> None:
     with pytest.raises(e.KrakenTransportError) as info:
         parse_futures(reply(b"<html>bad gateway</html>", status=502))
     assert info.value.status == 502
+
+
+def test_an_empty_errors_list_is_not_an_error() -> None:
+    body = b'{"result":"success","errors":[],"analytics":{"x":1}}'
+    assert parse_futures(reply(body)).result["analytics"] == {"x": 1}
+
+
+def test_json_bodies_are_signed_as_sent() -> None:
+    class P(TypedDict, total=False):
+        rfqUid: str
+        bid: str
+
+    endpoint = Endpoint(
+        "place_offer",
+        "POST",
+        "/derivatives/api/v3/rfqs/{rfqUid}/place-offer",
+        Auth.AUTHENT,
+        P,
+        "x",
+        payload=Payload.JSON,
+        reply=Reply.FUTURES,
+    )
+    draft = BUILDER.prepare(endpoint, {"rfqUid": "r1", "bid": "1.5"})
+    assert isinstance(draft, AuthentDraft)
+    body = draft.body(5)
+    assert body == b'{"bid":"1.5"}'
+    assert (
+        draft.message(5, body)
+        == hashlib.sha256(b'{"bid":"1.5"}5/api/v3/rfqs/r1/place-offer').digest()
+    )

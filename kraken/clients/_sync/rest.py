@@ -113,7 +113,8 @@ class RestClient:
             raise KrakenUsageError(f"{cls._client_name}: Kraken offers no testnet for this API.")
         if base_url is not None:
             raise KrakenUsageError(f"{cls._client_name}: pass either testnet=True or base_url=.")
-        warnings.warn(cls._testnet_notice, KrakenDeprecationWarning, stacklevel=4)
+        # 1: here, 2: RestClient.__init__, 3: the caller constructing the client.
+        warnings.warn(cls._testnet_notice, KrakenDeprecationWarning, stacklevel=3)
         return cls._testnet_base_url
 
     @staticmethod

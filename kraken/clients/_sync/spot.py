@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from kraken.clients._sync.rest import RestClient
+from kraken.core.rest.pay import catalogue as pay_c
+from kraken.core.rest.pay import types as pay_t
 from kraken.core.rest.spot import catalogue as c
 from kraken.core.rest.spot import types as t
 
@@ -714,3 +716,80 @@ class SpotClient(RestClient):
         ``listFastApiKey``.
         """
         return self._call(c.LIST_OAUTH_FAST_API_KEYS, params)
+
+    def create_pay_request(
+        self, params: pay_t.CreatePayRequestParams, /
+    ) -> pay_t.CreatePayRequestResult:
+        """Create a payment request (to a Kraktag, or as a link to share).
+
+        ``POST /0/private/Pay/request/create``, private, signed with ``API-Key`` / ``API-Sign``.
+        Kraken operation ``createPayRequest``.
+        Required parameters: ``amount``, ``asset``, ``external_id``.
+        Never retried automatically: a second send could act twice.
+        """
+        return self._call(pay_c.CREATE_PAY_REQUEST, params)
+
+    def cancel_pay_request(
+        self, params: pay_t.CancelPayRequestParams, /
+    ) -> pay_t.CancelPayRequestResult:
+        """Cancel a payment request by its external_id.
+
+        ``POST /0/private/Pay/request/cancel``, private, signed with ``API-Key`` / ``API-Sign``.
+        Kraken operation ``cancelPayRequest``.
+        Required parameters: ``external_id``.
+        """
+        return self._call(pay_c.CANCEL_PAY_REQUEST, params)
+
+    def create_pay_transfer(
+        self, params: pay_t.CreatePayTransferParams, /
+    ) -> pay_t.CreatePayTransferResult:
+        """Send a pay transfer to a Kraktag (asynchronous: the final status comes by callback).
+
+        ``POST /0/private/Pay/transfer/create``, private, signed with ``API-Key`` / ``API-
+        Sign``. Kraken operation ``createPayTransfer``.
+        Required parameters: ``amount``, ``asset``, ``external_id``, ``to``.
+        Never retried automatically: a second send could act twice.
+        """
+        return self._call(pay_c.CREATE_PAY_TRANSFER, params)
+
+    def cancel_pay_transfer(
+        self, params: pay_t.CancelPayTransferParams, /
+    ) -> pay_t.CancelPayTransferResult:
+        """Cancel a pay transfer or an unclaimed paylink by its external_id.
+
+        ``POST /0/private/Pay/transfer/cancel``, private, signed with ``API-Key`` / ``API-
+        Sign``. Kraken operation ``cancelPayTransfer``.
+        Required parameters: ``external_id``.
+        """
+        return self._call(pay_c.CANCEL_PAY_TRANSFER, params)
+
+    def create_paylink_code(
+        self, params: pay_t.CreatePaylinkCodeParams, /
+    ) -> pay_t.CreatePaylinkCodeResult:
+        """Create a paylink (asynchronous: fetch the code with get_paylink_code).
+
+        ``POST /0/private/Pay/paylink/create``, private, signed with ``API-Key`` / ``API-Sign``.
+        Kraken operation ``createPaylinkCode``.
+        Required parameters: ``amount``, ``asset``, ``external_id``.
+        Never retried automatically: a second send could act twice.
+        """
+        return self._call(pay_c.CREATE_PAYLINK_CODE, params)
+
+    def get_paylink_code(self, params: pay_t.GetPaylinkCodeParams, /) -> pay_t.GetPaylinkCodeResult:
+        """Get the claim link of a paylink (an error until the code is generated).
+
+        ``POST /0/private/Pay/paylink/get``, private, signed with ``API-Key`` / ``API-Sign``.
+        Kraken operation ``getPaylinkCode``.
+        Required parameters: ``external_id``.
+        """
+        return self._call(pay_c.GET_PAYLINK_CODE, params)
+
+    def get_paylink_config(
+        self, params: pay_t.GetPaylinkConfigParams | None = None, /
+    ) -> pay_t.GetPaylinkConfigResult:
+        """Get the paylink configuration (expiry time in seconds).
+
+        ``POST /0/private/Pay/paylink/config``, private, signed with ``API-Key`` / ``API-Sign``.
+        Kraken operation ``getPaylinkConfig``.
+        """
+        return self._call(pay_c.GET_PAYLINK_CONFIG, params)

@@ -54,7 +54,8 @@ def _http_errors(response: Response, endpoint: str) -> None:
 
 
 def _error_code(payload: dict[str, Any]) -> str | None:
-    if payload.get("result") == "error" or "errors" in payload:
+    # "errors": [] rides along on successful analytics replies: only a non-empty list counts.
+    if payload.get("result") == "error" or payload.get("errors"):
         code = payload.get("error")
         if isinstance(code, str) and code:
             return code

@@ -321,6 +321,10 @@ class RequestBuilder:
             query = encode_form(fields)
             if query:
                 url = f"{url}?{query}"
+        elif endpoint.payload is Payload.JSON:
+            # postData is the body exactly as sent, whatever its encoding (futures-rest guide).
+            body = encode_json(fields)
+            headers["Content-Type"] = _JSON
         else:
             body = encode_form(fields).encode()
             headers["Content-Type"] = _FORM

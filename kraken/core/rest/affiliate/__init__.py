@@ -1,0 +1,1 @@
+"""Affiliate REST: the catalogue of endpoints and their types."""

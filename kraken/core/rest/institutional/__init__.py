@@ -1,0 +1,1 @@
+"""Institutional REST (Custody and OTC): the catalogue of endpoints and their types."""

@@ -1,0 +1,1 @@
+"""Kraken Embed and Ramp (partner) REST: catalogue, types and client options."""
