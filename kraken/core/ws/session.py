@@ -112,7 +112,7 @@ class WsSettings:
 
 
 class _Sub:
-    __slots__ = ("confirmed", "refused_for_token", "req_id", "topic")
+    __slots__ = ("confirmed", "refused_for_token", "req_id", "sent_token", "topic")
 
     def __init__(self, topic: Topic) -> None:
         self.topic = topic
@@ -120,6 +120,7 @@ class _Sub:
         self.confirmed = False
         # Refused because the token was stale: resend once a fresh token arrives.
         self.refused_for_token = False
+        self.sent_token: str | None = None
 
 
 class WsSession:
@@ -490,6 +491,7 @@ class WsSession:
     def _subscribe_frame(self, sub: _Sub) -> SendText:
         frame = self._frame("subscribe", sub.topic)
         sub.req_id = self._req_id
+        sub.sent_token = self._token
         return frame
 
     def _frame(self, method: str, topic: Topic) -> SendText:
@@ -529,11 +531,19 @@ class WsSession:
             Emit("exception", {"wsKey": self.key, "error": error, "data": message})
         ]
         if self.info.token_auth and any(marker in error for marker in _TOKEN_ERRORS):
-            self._token = None
-            for sub in self._subs.values():
-                if sub.req_id == req_id and req_id is not None:
+            refused = [s for s in self._subs.values() if s.req_id == req_id and req_id is not None]
+            if (
+                self._token is not None
+                and refused
+                and all(sub.sent_token != self._token for sub in refused)
+            ):
+                # Sent with an older token before the refresh landed: resend, no new fetch.
+                actions += [self._subscribe_frame(sub) for sub in refused]
+            else:
+                self._token = None
+                for sub in refused:
                     sub.refused_for_token = True
-            actions += self._request_token()
+                actions += self._request_token()
         elif method == "subscribe":
             # The server refused this subscription for good (bad symbol...): do not replay it.
             for identity, sub in list(self._subs.items()):

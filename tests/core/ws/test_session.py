@@ -450,3 +450,17 @@ def test_never_a_duplicate_subscription_within_one_connection(events: list[str])
             per_connection += [json.dumps(f["params"], sort_keys=True) for f in h.sent(new)]
         subs = [p for p in per_connection if '"channel":"ticker"' in p]
         assert len(subs) == len(set(subs))
+
+
+def test_one_invalidation_costs_one_token_fetch() -> None:
+    h = Harness("spotPrivateV2")
+    h.run(h.session.subscribe(["executions", "balances"], h.now))
+    h.open()
+    sent = h.sent(h.run(h.session.token_received("tok-1", h.now)))
+    first, second = (f["req_id"] for f in sent)
+    assert FetchToken() in h.receive(ack(first, success=False, error="EAPI:Invalid token"))
+    resent = h.sent(h.run(h.session.token_received("tok-2", h.now)))
+    # The second refusal was for a request that carried tok-1: resend with tok-2, no new fetch.
+    late = h.receive(ack(second, success=False, error="EAPI:Invalid token"))
+    assert FetchToken() not in late
+    assert [f["params"]["token"] for f in resent + h.sent(late)] == ["tok-2", "tok-2"]
