@@ -46,14 +46,21 @@ if TYPE_CHECKING:
     from kraken.clients._async.institutional import AsyncInstitutionalClient
     from kraken.clients._async.partner import AsyncPartnerClient
     from kraken.clients._async.spot import AsyncSpotClient
+    from kraken.clients._async.websocket import AsyncWebsocketClient
     from kraken.clients._sync.affiliate import AffiliateClient
     from kraken.clients._sync.derivatives import DerivativesClient
     from kraken.clients._sync.institutional import InstitutionalClient
     from kraken.clients._sync.partner import PartnerClient
     from kraken.clients._sync.spot import SpotClient
+    from kraken.clients._sync.websocket import WebsocketClient
     from kraken.clients.ids import generate_new_order_id
+    from kraken.core.ws.keys import WS_KEY_MAP, WsKey
 
 __all__ = [
+    "WS_KEY_MAP",
+    "AsyncWebsocketClient",
+    "WebsocketClient",
+    "WsKey",
     "AffiliateClient",
     "AsyncAffiliateClient",
     "AsyncDerivativesClient",
@@ -101,6 +108,10 @@ _LAZY = {
     "AsyncDerivativesClient": "kraken.clients._async.derivatives",
     "PartnerClient": "kraken.clients._sync.partner",
     "AsyncPartnerClient": "kraken.clients._async.partner",
+    "WebsocketClient": "kraken.clients._sync.websocket",
+    "AsyncWebsocketClient": "kraken.clients._async.websocket",
+    "WS_KEY_MAP": "kraken.core.ws.keys",
+    "WsKey": "kraken.core.ws.keys",
 }
 
 

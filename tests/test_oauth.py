@@ -278,7 +278,7 @@ def test_kraken_s_openssl_commands_work_with_our_keys(tmp_path: Path) -> None:
     (tmp_path / "public.pem").write_text(public_pem)
     (tmp_path / "secret.txt").write_bytes(b"from-openssl")
     assert OPENSSL is not None
-    encrypted = subprocess.run(  # noqa: S603 - fixed arguments
+    encrypted = subprocess.run(
         [OPENSSL, "pkeyutl", "-encrypt", "-pubin", "-inkey", "public.pem", "-in", "secret.txt"],
         cwd=tmp_path,
         capture_output=True,
@@ -292,7 +292,7 @@ def test_kraken_s_openssl_commands_work_with_our_keys(tmp_path: Path) -> None:
     (tmp_path / "secret.bin").write_bytes(
         base64.b64decode(_kraken_encrypts(public_pem, b"k-secret"))
     )
-    decrypted = subprocess.run(  # noqa: S603 - fixed arguments
+    decrypted = subprocess.run(
         [
             OPENSSL,
             "rsautl",
@@ -320,7 +320,7 @@ def test_a_key_made_with_kraken_s_openssl_commands_decrypts(tmp_path: Path) -> N
         [OPENSSL, "genrsa", "-aes128", "-passout", "pass:pw", "-out", "private.pem", "2048"],
         [OPENSSL, "rsa", "-in", "private.pem", "-passin", "pass:pw", "-pubout", "-out", "pub.pem"],
     ):
-        subprocess.run(command, cwd=tmp_path, capture_output=True, check=True, timeout=120)  # noqa: S603
+        subprocess.run(command, cwd=tmp_path, capture_output=True, check=True, timeout=120)
     encrypted = _kraken_encrypts((tmp_path / "pub.pem").read_text(), b"guide-secret")
     private_pem = (tmp_path / "private.pem").read_text()
     assert decrypt_client_secret(encrypted, private_pem, passphrase="pw") == "guide-secret"
@@ -346,7 +346,7 @@ def test_missing_cryptography_is_a_clear_usage_error() -> None:
                 raise SystemExit(f"{fn.__name__} did not fail")
         """
     )
-    done = subprocess.run(  # noqa: S603 - fixed arguments
+    done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr

@@ -496,5 +496,5 @@ def test_modules_import_neither_httpx_nor_an_event_loop() -> None:
         assert not imported & {"httpx", "asyncio", "trio"}
     probe = "import sys, kraken.adapters.cassette; print('httpx' in sys.modules)"
     command = [sys.executable, "-c", probe]
-    out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
