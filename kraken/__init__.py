@@ -30,8 +30,10 @@ from kraken.core.errors import (
     KrakenTimeoutError,
     KrakenTransportError,
     KrakenUsageError,
+    LocalRateLimitError,
     MissingCredentialsError,
     OrderNotAcceptedError,
+    OrderOutcomeUnknownError,
     OrderRejectedError,
     PermissionDeniedError,
     RateLimitError,
@@ -47,16 +49,20 @@ if TYPE_CHECKING:
     from kraken.clients._async.partner import AsyncPartnerClient
     from kraken.clients._async.spot import AsyncSpotClient
     from kraken.clients._async.websocket import AsyncWebsocketClient
+    from kraken.clients._async.ws_api import AsyncWebsocketAPIClient
     from kraken.clients._sync.affiliate import AffiliateClient
     from kraken.clients._sync.derivatives import DerivativesClient
     from kraken.clients._sync.institutional import InstitutionalClient
     from kraken.clients._sync.partner import PartnerClient
     from kraken.clients._sync.spot import SpotClient
     from kraken.clients._sync.websocket import WebsocketClient
+    from kraken.clients._sync.ws_api import WebsocketAPIClient
     from kraken.clients.ids import generate_new_order_id
     from kraken.core.ws.keys import WS_KEY_MAP, WsKey
 
 __all__ = [
+    "AsyncWebsocketAPIClient",
+    "WebsocketAPIClient",
     "WS_KEY_MAP",
     "AsyncWebsocketClient",
     "WebsocketClient",
@@ -82,8 +88,10 @@ __all__ = [
     "KrakenTimeoutError",
     "KrakenTransportError",
     "KrakenUsageError",
+    "LocalRateLimitError",
     "MissingCredentialsError",
     "OrderNotAcceptedError",
+    "OrderOutcomeUnknownError",
     "OrderRejectedError",
     "PartnerClient",
     "PermissionDeniedError",
@@ -109,6 +117,8 @@ _LAZY = {
     "PartnerClient": "kraken.clients._sync.partner",
     "AsyncPartnerClient": "kraken.clients._async.partner",
     "WebsocketClient": "kraken.clients._sync.websocket",
+    "WebsocketAPIClient": "kraken.clients._sync.ws_api",
+    "AsyncWebsocketAPIClient": "kraken.clients._async.ws_api",
     "AsyncWebsocketClient": "kraken.clients._async.websocket",
     "WS_KEY_MAP": "kraken.core.ws.keys",
     "WsKey": "kraken.core.ws.keys",

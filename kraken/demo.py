@@ -30,7 +30,8 @@ def _line(label: str, value: object) -> None:
 
 async def _burst(url: str, key: str, secret: str, calls: int) -> float:
     started = time.perf_counter()
-    client = AsyncSpotClient(api_key=key, api_secret=secret, base_url=url)
+    # The stand-in has no call counter: pacing to Kraken's Starter tier would only slow the demo.
+    client = AsyncSpotClient(api_key=key, api_secret=secret, base_url=url, rate_limit="off")
     async with client, anyio.create_task_group() as group:
         for _ in range(calls):
             group.start_soon(client.get_open_orders)
@@ -61,7 +62,11 @@ def main() -> int:
             print("\n3. Record a cassette, then replay it after the server is gone")
             recorder = RecordingTransport(HttpxTransport(), cassette)
             with SpotClient(
-                api_key=key, api_secret=secret, base_url=server.url, transport=recorder
+                api_key=key,
+                api_secret=secret,
+                base_url=server.url,
+                transport=recorder,
+                rate_limit="off",
             ) as client:
                 recorded = client.get_account_balance()
             recorder.close()
@@ -79,7 +84,7 @@ def main() -> int:
 
 
 def _sync_calls(url: str, key: str, secret: str) -> None:
-    with SpotClient(api_key=key, api_secret=secret, base_url=url) as client:
+    with SpotClient(api_key=key, api_secret=secret, base_url=url, rate_limit="off") as client:
         _line("get_server_time()", client.get_server_time())
         ticker = client.get_ticker({"pair": "XBTUSD"})
         _line("get_ticker(pair=XBTUSD) last trade", ticker["XBTUSD"]["c"][0])
@@ -99,7 +104,7 @@ def _sync_calls(url: str, key: str, secret: str) -> None:
         _line("submit_order(validate=True) accepted", bool(order))
     wrong = base64.b64encode(b"wrong-secret" * 4).decode()
     try:
-        with SpotClient(api_key=key, api_secret=wrong, base_url=url) as client:
+        with SpotClient(api_key=key, api_secret=wrong, base_url=url, rate_limit="off") as client:
             client.get_account_balance()
     except AuthenticationError as error:
         _line("a wrong secret is refused", f"{type(error).__name__}: {error.code}")

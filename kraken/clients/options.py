@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 from kraken._version import __version__
 from kraken.adapters.clock import SystemClock
@@ -12,17 +12,29 @@ from kraken.core.auth.credentials import Credentials
 from kraken.core.auth.nonce import nanoseconds_from_milliseconds
 from kraken.core.auth.signing import HmacSha512Signer
 from kraken.core.errors import KrakenUsageError
+from kraken.core.policy import ChargePlanner, RateLimitMode, RetryPolicy, Tier
 from kraken.core.rest.prepare import BodyEncoding, RequestBuilder
 from kraken.core.rest.urls import validate_base_url
 from kraken.ports.clock import Clock
 from kraken.ports.nonce import NonceSource
 from kraken.ports.signer import SignMessageFn
 
-__all__ = ["DEFAULT_USER_AGENT", "RestOptions"]
+__all__ = ["DEFAULT_USER_AGENT", "RateLimitOption", "RestOptions", "TierOption"]
 
 DEFAULT_USER_AGENT = f"kraken-python/{__version__}"
 
 TimestampFn = Callable[[], "int | float | Decimal"]
+
+RateLimitOption: TypeAlias = Literal["wait", "raise", "off"] | RateLimitMode
+"""The ``rate_limit`` option: what a client does when a call would overflow a Kraken limit."""
+
+TierOption: TypeAlias = Literal["starter", "intermediate", "pro"] | Tier
+"""The ``tier`` option: the account's verification tier, which sizes Kraken's counters."""
+
+
+# One system clock for every client: rate-limit models are shared per key *and* time base,
+# so clients on the default clock must present the same one (see kraken.clients.limits).
+_SYSTEM_CLOCK = SystemClock()
 
 
 def _callable_or_none(value: object, name: str) -> Any:
@@ -46,10 +58,15 @@ class RestOptions:
         "custom_timestamp_fn",
         "keep_alive",
         "keep_alive_msecs",
+        "max_rate_limit_wait",
         "nonce_source",
         "parse_exceptions",
+        "planner",
         "proxy",
+        "rate_limit",
+        "retry",
         "signer",
+        "tier",
         "timeout",
     )
 
@@ -76,6 +93,11 @@ class RestOptions:
         clock: Clock | None,
         body_encoding: BodyEncoding,
         default_headers: Mapping[str, str] | None = None,
+        rate_limit: RateLimitOption = "wait",
+        tier: TierOption = "starter",
+        retry: RetryPolicy | None = None,
+        rate_limit_costs: Mapping[str, float] | None = None,
+        max_rate_limit_wait: float | None = None,
     ) -> None:
         self.custom_sign_message_fn = _callable_or_none(
             custom_sign_message_fn, "custom_sign_message_fn"
@@ -117,7 +139,28 @@ class RestOptions:
         self.keep_alive_msecs = keep_alive_msecs
         self.parse_exceptions = bool(parse_exceptions)
         self.nonce_source = nonce_source
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or _SYSTEM_CLOCK
+        self.rate_limit = RateLimitMode.parse(rate_limit)
+        self.tier = Tier.parse(tier)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise KrakenUsageError(
+                "retry must be a kraken.core.policy.RetryPolicy, or None to turn retries off, "
+                f"not {type(retry).__name__}."
+            )
+        self.retry = retry
+        self.planner = ChargePlanner(rate_limit_costs)
+        if max_rate_limit_wait is not None and (
+            isinstance(max_rate_limit_wait, bool)
+            or not isinstance(max_rate_limit_wait, int | float)
+            or not max_rate_limit_wait >= 0  # NaN too
+        ):
+            raise KrakenUsageError(
+                "max_rate_limit_wait must be a number of seconds >= 0, or None (no limit), "
+                f"not {max_rate_limit_wait!r}."
+            )
+        self.max_rate_limit_wait = (
+            None if max_rate_limit_wait is None else float(max_rate_limit_wait)
+        )
         agent = DEFAULT_USER_AGENT if not user_agent else f"{user_agent} {DEFAULT_USER_AGENT}"
         self.builder = RequestBuilder(
             validate_base_url(base_url or default_base_url),

@@ -31,8 +31,10 @@ __all__ = [
     "KrakenTimeoutError",
     "KrakenTransportError",
     "KrakenUsageError",
+    "LocalRateLimitError",
     "MissingCredentialsError",
     "OrderNotAcceptedError",
+    "OrderOutcomeUnknownError",
     "OrderRejectedError",
     "ParsedKrakenError",
     "PermissionDeniedError",
@@ -76,6 +78,19 @@ class KrakenTransportError(KrakenError):
 
 class KrakenTimeoutError(KrakenTransportError):
     """The request or connection did not complete within the configured timeout."""
+
+
+class OrderOutcomeUnknownError(KrakenTransportError):
+    """A placement or amendment was sent but no reply came (drop or timeout): it may exist.
+
+    The SDK never re-sends it. Look the order up by its ``cl_ord_id`` (for example with
+    ``WebsocketAPIClient.reconcile_order``) before deciding to send it again.
+    """
+
+    def __init__(self, message: str, *, req_id: int | None = None, request: object = None) -> None:
+        super().__init__(message)
+        self.req_id = req_id
+        self.request = request
 
 
 class KrakenAPIWarning(UserWarning):
@@ -199,6 +214,22 @@ class RateLimitError(KrakenAPIError):
             match = _THROTTLED_AT.search(code)
             retry_at = float(match.group(1)) if match else None
         self.retry_at = retry_at
+
+
+class LocalRateLimitError(RateLimitError):
+    """The SDK's own model predicts Kraken would refuse this call, so it was not sent.
+
+    Raised in ``rate_limit="raise"`` mode (and in ``"wait"`` mode when the wait would exceed
+    ``max_rate_limit_wait``). ``code`` is the string Kraken would have sent
+    (``EAPI:Rate limit exceeded``, ``EOrder:Rate limit exceeded``, ``EFutures:apiLimitExceeded``,
+    ...) so handlers written for Kraken's refusal also catch this one; ``retry_after`` is the
+    wait the model asks for.
+    """
+
+    hint = (
+        "Not sent: the SDK's rate-limit model predicts Kraken would refuse it. Retry after "
+        "retry_after seconds, or build the client with rate_limit='wait'."
+    )
 
 
 class InsufficientFundsError(KrakenAPIError):

@@ -336,7 +336,7 @@ async def test_cancel_with_nothing_to_cancel_is_not_an_error(
 
 
 async def test_history_429_surfaces_the_wait(flavour: str, exchange: Exchange) -> None:
-    client = keyed(flavour, exchange, "/ratelimit/12")
+    client = keyed(flavour, exchange, "/ratelimit/12", retry=None)  # see Kraken's answer as is
     with pytest.raises(kraken.RateLimitError) as info:
         await call(client, "get_account_log")
     assert info.value.retry_after == 12.0
@@ -365,11 +365,13 @@ async def test_market_share_204_is_none_and_csv_is_text(flavour: str, exchange: 
 async def test_kraken_error_codes_raise_typed_errors(
     flavour: str, exchange: Exchange, code: str, error: type[kraken.KrakenAPIError]
 ) -> None:
-    client = keyed(flavour, exchange, f"/error/{code}")
+    # Kraken's answer as is: no retry, and no pacing after an apiLimitExceeded on this key.
+    plain_options: dict[str, Any] = {"retry": None, "rate_limit": "off"}
+    client = keyed(flavour, exchange, f"/error/{code}", **plain_options)
     with pytest.raises(error) as info:
         await call(client, "get_accounts")
     assert info.value.code == f"EFutures:{code}"
-    raw = keyed(flavour, exchange, f"/error/{code}", parse_exceptions=False)
+    raw = keyed(flavour, exchange, f"/error/{code}", parse_exceptions=False, **plain_options)
     with pytest.raises(kraken.KrakenAPIError) as plain:
         await call(raw, "get_accounts")
     assert type(plain.value) is kraken.KrakenAPIError
@@ -381,7 +383,7 @@ async def test_kraken_error_codes_raise_typed_errors(
 async def test_malformed_replies_are_transport_errors(
     flavour: str, exchange: Exchange, prefix: str
 ) -> None:
-    client = keyed(flavour, exchange, prefix)
+    client = keyed(flavour, exchange, prefix, retry=None)
     with pytest.raises(kraken.KrakenTransportError) as info:
         await call(client, "get_accounts")
     assert SECRET not in str(info.value)

@@ -55,8 +55,8 @@ def test_threads_on_one_key_never_send_a_stale_nonce(exchange: tuple[str, str, o
 
     # Two client instances on the same key: the gate and the nonce floor are per key.
     with (
-        SpotClient(api_key=key, api_secret=SECRET, base_url=url) as first,
-        SpotClient(api_key=key, api_secret=SECRET, base_url=url) as second,
+        SpotClient(api_key=key, api_secret=SECRET, base_url=url, rate_limit="off") as first,
+        SpotClient(api_key=key, api_secret=SECRET, base_url=url, rate_limit="off") as second,
     ):
         threads = [
             threading.Thread(target=worker, args=((first, second)[i % 2],))
@@ -78,7 +78,9 @@ async def test_tasks_on_one_key_never_send_a_stale_nonce(exchange: tuple[str, st
     errors: list[BaseException] = []
     tasks_n = 200
 
-    async with AsyncSpotClient(api_key=key, api_secret=SECRET, base_url=url) as client:
+    async with AsyncSpotClient(
+        api_key=key, api_secret=SECRET, base_url=url, rate_limit="off"
+    ) as client:
 
         async def one() -> None:
             try:
@@ -110,3 +112,42 @@ def test_the_server_really_rejects_out_of_order_nonces(exchange: tuple[str, str,
             results.append(http.post(path, content=body, headers=headers).json())
     assert results[0]["error"] == []
     assert results[1]["error"] == ["EAPI:Invalid nonce"]
+
+
+def test_threads_and_tasks_together_on_one_key(exchange: tuple[str, str, object]) -> None:
+    """8 sync threads and 200 async tasks at the same time: sync and async gates are one."""
+    url, key, app = exchange
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        with SpotClient(api_key=key, api_secret=SECRET, base_url=url, rate_limit="off") as client:
+            for _ in range(15):
+                try:
+                    client.get_account_balance()
+                except KrakenError as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+
+    async def tasks() -> None:
+        async with AsyncSpotClient(
+            api_key=key, api_secret=SECRET, base_url=url, rate_limit="off"
+        ) as client:
+
+            async def one() -> None:
+                try:
+                    await client.get_open_orders()
+                except KrakenError as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+
+            with anyio.fail_after(60):
+                async with anyio.create_task_group() as group:
+                    for _ in range(200):
+                        group.start_soon(one)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    anyio.run(tasks)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    _assert_strict(app, key, 8 * 15 + 200)

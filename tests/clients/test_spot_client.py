@@ -125,7 +125,8 @@ async def test_money_is_sent_exactly(flavour: str) -> None:
 
 
 async def test_nonces_strictly_increase_across_calls(flavour: str) -> None:
-    client, _, stub = keyed(flavour)
+    # A burst of 50: the rate-limit model would (rightly) pace it; this test is about nonces.
+    client, _, stub = keyed(flavour, rate_limit="off")
     for _ in range(50):
         await call(client, "get_open_orders")
     nonces = [s.nonce for s in stub.seen]
@@ -268,7 +269,9 @@ async def test_warnings_surface_without_failing(flavour: str) -> None:
 
 async def test_html_error_page_is_a_transport_error(flavour: str) -> None:
     page = Response(502, {"content-type": "text/html"}, b"<html><h1>502 Bad Gateway</h1></html>")
-    client, _ = make(flavour, lambda request: page, api_key=API_KEY, api_secret=API_SECRET)
+    client, _ = make(
+        flavour, lambda request: page, api_key=API_KEY, api_secret=API_SECRET, retry=None
+    )
     with pytest.raises(kraken.KrakenTransportError) as info:
         await call(client, "get_account_balance")
     assert info.value.status == 502

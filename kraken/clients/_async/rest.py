@@ -8,21 +8,39 @@ This file is the source of truth for both flavours: ``tools/codegen.py`` turns i
 from __future__ import annotations
 
 import logging
+import random
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from kraken.adapters.cassette import CassetteError
 from kraken.adapters.httpx_rest import AsyncHttpxTransport
-from kraken.clients._async.support import key_gate, resolve
+from kraken.clients._async.support import key_gate, resolve, sleep
 from kraken.clients.ids import generate_new_order_id
+from kraken.clients.limits import KeyLimits, key_limits
 from kraken.clients.nonces import KeyState, key_state
-from kraken.clients.options import RestOptions, TimestampFn
+from kraken.clients.options import RateLimitOption, RestOptions, TierOption, TimestampFn
+from kraken.core.auth.credentials import Credentials
 from kraken.core.errors import (
+    KrakenAPIError,
     KrakenAPIWarning,
     KrakenDeprecationWarning,
+    KrakenTransportError,
     KrakenUsageError,
     MissingCredentialsError,
+    RateLimitError,
+)
+from kraken.core.policy import (
+    Charge,
+    GiveUp,
+    Raise,
+    RateLimitMode,
+    RetryDecision,
+    RetryPolicy,
+    Wait,
+    never_repeated,
+    retry_view,
 )
 from kraken.core.rest.endpoint import Endpoint
 from kraken.core.rest.envelope import Outcome
@@ -76,6 +94,11 @@ class AsyncRestClient:
         body_encoding: BodyEncoding = "json",
         testnet: bool = False,
         default_headers: Mapping[str, str] | None = None,
+        rate_limit: RateLimitOption = "wait",
+        tier: TierOption = "starter",
+        retry: RetryPolicy | None = RetryPolicy(),
+        rate_limit_costs: Mapping[str, float] | None = None,
+        max_rate_limit_wait: float | None = None,
     ) -> None:
         self._options = RestOptions(
             client_name=self._client_name,
@@ -98,9 +121,23 @@ class AsyncRestClient:
             clock=clock,
             body_encoding=body_encoding,
             default_headers=default_headers,
+            rate_limit=rate_limit,
+            tier=tier,
+            retry=retry,
+            rate_limit_costs=rate_limit_costs,
+            max_rate_limit_wait=max_rate_limit_wait,
         )
-        credentials = self._options.credentials
+        options = self._options
+        credentials = options.credentials
         self._key: KeyState | None = key_state(credentials.fingerprint) if credentials else None
+        # Kraken counts per key: every client on this key (and clock) charges the same models.
+        self._limits: KeyLimits | None = (
+            key_limits(credentials.fingerprint, options.clock, options.tier)
+            if credentials
+            else None
+        )
+        # Jitter for retry backoff; not cryptographic.
+        self._random = random.Random()
         self._owns_transport = transport is None
         self._transport: AsyncRestTransport = transport or AsyncHttpxTransport(
             timeout=timeout,
@@ -140,7 +177,12 @@ class AsyncRestClient:
         return self._options.access_token is not None
 
     async def _call(self, endpoint: Endpoint[P, R], params: P | None) -> R:
-        """Build, authenticate, send and parse one call of ``endpoint``."""
+        """Build, authenticate, send and parse one call of ``endpoint``.
+
+        Signed calls first pass the key's rate-limit models (waiting or raising as
+        ``rate_limit`` says); a failed attempt is repeated when the retry policy says so, each
+        time with a fresh nonce and signature.
+        """
         options = self._options
         prepared = options.builder.prepare(
             endpoint,
@@ -148,27 +190,122 @@ class AsyncRestClient:
             access_token=options.access_token,
             keys_available=options.credentials is not None,
         )
-        if isinstance(prepared, Request):
-            response = await self._send(prepared)
-        else:
-            response = await self._send_signed(endpoint, prepared)
-        outcome: Outcome = parse_reply(
-            endpoint, response, map_errors=self._options.parse_exceptions
-        )
+        charges: tuple[Charge, ...] = ()
+        if not isinstance(prepared, Request):
+            self._require_credentials(endpoint)
+            charges = options.planner.plan(endpoint, params)
+        attempt = 0
+        nonce_retried = False
+        while True:
+            await self._admit(endpoint, charges)
+            try:
+                if isinstance(prepared, Request):
+                    response = await self._send(prepared)
+                else:
+                    response = await self._send_signed(endpoint, prepared)
+                outcome: Outcome = parse_reply(
+                    endpoint, response, map_errors=options.parse_exceptions
+                )
+            except (KrakenAPIError, KrakenTransportError) as error:
+                decision = self._after_failure(endpoint, charges, attempt, nonce_retried, error)
+                if isinstance(decision, GiveUp):
+                    raise
+                logger.info(
+                    "%s: retrying in %.3f s (%s)",
+                    endpoint.name,
+                    decision.after_seconds,
+                    decision.reason,
+                )
+                if decision.fresh_nonce:
+                    nonce_retried = True
+                else:
+                    attempt += 1
+                if decision.after_seconds > 0:
+                    await sleep(decision.after_seconds, options.clock)
+                continue
+            break
         for warning in outcome.warnings:
             warnings.warn(f"{endpoint.name}: {warning}", KrakenAPIWarning, stacklevel=3)
         result: R = outcome.result
         return result
 
-    async def _send_signed(self, endpoint: Endpoint[Any, Any], pending: SignedDraft) -> Response:
-        options = self._options
-        credentials = options.credentials
-        key = self._key
-        if credentials is None or key is None:
+    def _require_credentials(self, endpoint: Endpoint[Any, Any]) -> tuple[Credentials, KeyState]:
+        """The key's credentials and nonce state; raises before any I/O when there are none."""
+        credentials = self._options.credentials
+        if credentials is None or self._key is None:
             raise MissingCredentialsError(
                 f"{endpoint.name}() is a private endpoint: pass api_key= and api_secret= (or "
                 f"custom_sign_message_fn=) to {self._client_name}."
             )
+        return credentials, self._key
+
+    async def _admit(self, endpoint: Endpoint[Any, Any], charges: tuple[Charge, ...]) -> None:
+        """Carry out the rate-limit decision for one attempt: go, wait, or raise unsent."""
+        options = self._options
+        limits = self._limits
+        if not charges or limits is None or options.rate_limit is RateLimitMode.OFF:
+            return
+        clock = options.clock
+        decision = limits.admit(
+            options.rate_limit,
+            charges,
+            clock.monotonic(),
+            max_wait=options.max_rate_limit_wait,
+            endpoint=endpoint.name,
+        )
+        if isinstance(decision, Raise):
+            raise decision.error
+        if isinstance(decision, Wait):
+            logger.debug("%s: waiting %.3f s for the rate limit", endpoint.name, decision.seconds)
+            try:
+                await sleep(decision.seconds, clock)
+            except BaseException:
+                # Cancelled (or interrupted) while waiting: the call is not sent.
+                limits.refund(charges, clock.monotonic())
+                raise
+
+    def _after_failure(
+        self,
+        endpoint: Endpoint[Any, Any],
+        charges: tuple[Charge, ...],
+        attempt: int,
+        nonce_retried: bool,
+        error: KrakenAPIError | KrakenTransportError,
+    ) -> RetryDecision:
+        """Update the rate-limit models from a failure and ask the retry policy what next."""
+        options = self._options
+        clock = options.clock
+        seen = retry_view(error)
+        wait = 0.0
+        limits = self._limits
+        if (
+            isinstance(seen, RateLimitError)
+            and charges
+            and limits is not None
+            and options.rate_limit is not RateLimitMode.OFF
+        ):
+            wait = limits.observe_refusal(charges, seen, clock.monotonic())
+        policy = options.retry
+        if policy is None:
+            return GiveUp("retries are off (retry=None)")
+        if isinstance(error, CassetteError):
+            # A replayed cassette answers the same way every time: repeating cannot help.
+            return GiveUp("a cassette error is not transient")
+        return policy.decide(
+            attempt,
+            seen,
+            endpoint_retry_safe=endpoint.retry_safe,
+            # Placing, amending or trading is never repeated (a validate-only order included).
+            places_orders=never_repeated(endpoint),
+            now_unix=clock.time_ns() / 1e9,
+            random_unit=self._random.random(),
+            nonce_retried=nonce_retried,
+            rate_limit_wait=wait,
+        )
+
+    async def _send_signed(self, endpoint: Endpoint[Any, Any], pending: SignedDraft) -> Response:
+        options = self._options
+        credentials, key = self._require_credentials(endpoint)
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
         async with key_gate(credentials.fingerprint):
             if options.nonce_source is None:

@@ -15,13 +15,14 @@ import anyio
 import anyio.abc
 import anyio.lowlevel
 
+from kraken.clients.nonces import key_state
 from kraken.core.errors import KrakenUsageError
 
-__all__ = ["Group", "Mailbox", "Wakeup", "key_gate", "new_lock", "resolve"]
+__all__ = ["Group", "Mailbox", "Waiter", "Wakeup", "key_gate", "new_lock", "resolve"]
 
 T = TypeVar("T")
 
-_gates: dict[tuple[str, anyio.lowlevel.EventLoopToken], anyio.Lock] = {}
+_gates: dict[tuple[str, anyio.lowlevel.EventLoopToken], KeyGate] = {}
 _gates_lock = threading.Lock()
 _MAX_IDLE_GATES = 256
 
@@ -33,7 +34,55 @@ async def resolve(value: T | Awaitable[T]) -> T:
     return value
 
 
-def key_gate(fingerprint: str) -> anyio.Lock:
+async def sleep(seconds: float, clock: object = None) -> None:
+    """Wait ``seconds`` (a rate-limit or retry wait); cancellable like any anyio sleep.
+
+    A ``clock`` with a ``sleep(seconds)`` method (a test's virtual clock) does the waiting
+    instead; it may return an awaitable.
+    """
+    custom = getattr(clock, "sleep", None)
+    if callable(custom):
+        result = custom(seconds)
+        if inspect.isawaitable(result):
+            await result
+        else:
+            await anyio.lowlevel.checkpoint()
+        return
+    await anyio.sleep(seconds)
+
+
+class KeyGate:
+    """The ordering gate of one key for async callers.
+
+    First among the tasks of this event loop (an anyio lock), then against every other thread
+    of the process (the key's ``threading.Lock``, shared with sync clients and other loops).
+
+    The process-wide lock is only ever *tried* from the event loop, never waited on, so the
+    loop cannot block; while a thread holds it the task polls every millisecond, which also
+    keeps cancellation safe (nothing is acquired on behalf of a cancelled task).
+    """
+
+    __slots__ = ("_local", "_process")
+
+    def __init__(self, local: anyio.Lock, process: threading.Lock) -> None:
+        self._local = local
+        self._process = process
+
+    async def __aenter__(self) -> None:
+        await self._local.acquire()
+        try:
+            while not self._process.acquire(blocking=False):
+                await anyio.sleep(0.001)
+        except BaseException:
+            self._local.release()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._process.release()
+        self._local.release()
+
+
+def key_gate(fingerprint: str) -> KeyGate:
     """The ordering gate for one key in the running event loop (asyncio or trio)."""
     token = anyio.lowlevel.current_token()
     key = (fingerprint, token)
@@ -42,11 +91,12 @@ def key_gate(fingerprint: str) -> anyio.Lock:
         with _gates_lock:
             if len(_gates) >= _MAX_IDLE_GATES:
                 # Forget gates nobody holds (typically of event loops that have ended).
-                for stale in [k for k, g in _gates.items() if not g.locked()]:
+                for stale in [k for k, g in _gates.items() if not g._local.locked()]:
                     del _gates[stale]
             # fast_acquire: an uncontended acquire does not yield to the loop (bench/: 7.7 us
             # -> 2 us per call on asyncio); fairness under contention is unchanged.
-            gate = _gates.setdefault(key, anyio.Lock(fast_acquire=True))
+            local = anyio.Lock(fast_acquire=True)
+            gate = _gates.setdefault(key, KeyGate(local, key_state(fingerprint).gate))
     return gate
 
 
@@ -118,3 +168,20 @@ class Mailbox:
 def new_lock() -> anyio.Lock:
     """A lock for the current event loop."""
     return anyio.Lock()
+
+
+class Waiter:
+    """One reply awaited by a caller, set by the pump (WS request/response correlation)."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def set(self) -> None:
+        """Wake the caller."""
+        self._event.set()
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; True when :meth:`set` was called."""
+        with anyio.move_on_after(timeout):
+            await self._event.wait()
+        return self._event.is_set()

@@ -12,7 +12,7 @@ import random
 import time
 import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -224,6 +224,21 @@ class AsyncWebsocketClient:
         """Close every connection on purpose."""
         for key in list(self._links):
             await self.close(key)
+
+    async def send_request(
+        self, ws_key: str, method: str, params: Mapping[str, Any], register: Callable[[int], None]
+    ) -> int:
+        """Send a v2 request on a connected, authenticated key; returns its ``req_id``.
+
+        ``register(req_id)`` runs before the frame leaves, so a reply can never arrive before
+        the caller is listening for it.
+        """
+        link = self._link(ws_key)
+        async with link.lock:
+            req_id, actions = link.session.request(method, params, time.monotonic())
+            register(req_id)
+        await self._execute(link, actions)
+        return req_id
 
     def is_connected(self, ws_key: str) -> bool:
         """True while ``ws_key``'s socket is open."""

@@ -54,12 +54,28 @@ class DerivativesClient(RestClient):
         transport: any object implementing the REST transport port (recorded fixtures, the fake
             exchange, your own); the client then does not create or close an httpx pool.
         nonce_source: a :class:`~kraken.ports.NonceSource` shared between processes.
-        clock: a :class:`~kraken.ports.Clock` (tests hand in a fake one).
+        clock: a :class:`~kraken.ports.Clock` (tests hand in a fake one). Rate-limit and retry
+            waits read it; a clock that also has ``sleep(seconds)`` (a virtual clock) does the
+            waiting too.
         body_encoding: ``"json"`` (default) or ``"form"`` for signed bodies; the exact bytes sent
             are the bytes signed either way.
         testnet: route to Kraken's test environment where one exists (see the client's notes).
         default_headers: extra headers for every request; credential and framing headers are
             refused.
+        rate_limit: what to do when the key's rate-limit model says a private call would
+            overflow a Kraken limit: ``"wait"`` until it fits (default), ``"raise"``
+            :class:`~kraken.LocalRateLimitError` without sending, or ``"off"`` (send everything).
+            The models are shared by every client on the key in the process (see
+            docs/rate-limits.md).
+        tier: the account's tier, ``"starter"`` (default), ``"intermediate"`` or ``"pro"``; it
+            sizes the spot REST and trading counters.
+        retry: a :class:`~kraken.core.policy.RetryPolicy` (default ``RetryPolicy()``: 3
+            attempts, full-jitter backoff) or ``None`` for no retries. Orders are never placed
+            or amended twice automatically.
+        rate_limit_costs: cost overrides by method name, path or Kraken name (e.g.
+            ``{"Ledgers": 4}``) on the endpoint's own counter.
+        max_rate_limit_wait: the longest rate-limit wait in ``"wait"`` mode, in seconds; a call
+            that would wait longer raises :class:`~kraken.LocalRateLimitError` unsent.
     """
 
     _client_name = "DerivativesClient"

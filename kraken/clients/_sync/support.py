@@ -15,7 +15,7 @@ import anyio.lowlevel
 from kraken.clients.nonces import key_state
 from kraken.core.errors import KrakenUsageError
 
-__all__ = ["Group", "Mailbox", "Wakeup", "key_gate", "new_lock", "resolve"]
+__all__ = ["Group", "Mailbox", "Waiter", "Wakeup", "key_gate", "new_lock", "resolve"]
 
 T = TypeVar("T")
 
@@ -45,6 +45,19 @@ def resolve(value: T | Awaitable[T]) -> T:
         return await value
 
     return anyio.run(wait)
+
+
+def sleep(seconds: float, clock: object = None) -> None:
+    """Block for ``seconds`` (a rate-limit or retry wait).
+
+    A ``clock`` with a ``sleep(seconds)`` method (a test's virtual clock) does the waiting
+    instead; an awaitable it returns is run as :func:`resolve` runs one.
+    """
+    custom = getattr(clock, "sleep", None)
+    if callable(custom):
+        resolve(custom(seconds))
+        return
+    time.sleep(seconds)
 
 
 def key_gate(fingerprint: str) -> threading.Lock:
@@ -115,3 +128,18 @@ class Mailbox:
 def new_lock() -> threading.Lock:
     """A lock shared by the pump thread and the caller's threads."""
     return threading.Lock()
+
+
+class Waiter:
+    """One reply awaited by a caller's thread, set by the pump thread."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        """Wake the caller."""
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; True when :meth:`set` was called."""
+        return self._event.wait(timeout)

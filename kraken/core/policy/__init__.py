@@ -28,6 +28,18 @@ from kraken.core.policy.modes import (
     Wait,
     admit,
 )
+from kraken.core.policy.plan import (
+    COUNTER_ERROR_CODES,
+    TRADING_ENDPOINTS,
+    Charge,
+    ChargePlanner,
+    Counter,
+    RefundableLimiter,
+    admit_all,
+    never_repeated,
+    refused_counters,
+    retry_view,
+)
 from kraken.core.policy.retry import (
     ORDER_PLACEMENT_METHODS,
     ORDER_PLACEMENT_SDK_METHODS,
@@ -63,6 +75,7 @@ from kraken.core.policy.trading import (
 from kraken.core.policy.window import SlidingWindowBudget
 
 __all__ = [
+    "COUNTER_ERROR_CODES",
     "DEFAULT_SPOT_REST_COSTS",
     "DERIVATIVES_COSTS",
     "HISTORY_CALLS",
@@ -74,10 +87,14 @@ __all__ = [
     "SPOT_REST_LIMITS",
     "STEP_ALLOWANCE",
     "TRADING_CALLS",
+    "TRADING_ENDPOINTS",
     "TRADING_LIMITS",
     "TRANSIENT_HTTP_STATUSES",
     "Backoff",
+    "Charge",
+    "ChargePlanner",
     "ConnectBudget",
+    "Counter",
     "CounterLimits",
     "DecayingCounter",
     "Decision",
@@ -88,6 +105,7 @@ __all__ = [
     "LocalRateLimitError",
     "Proceed",
     "Raise",
+    "RefundableLimiter",
     "RateLimitMode",
     "Retry",
     "RetryDecision",
@@ -100,6 +118,7 @@ __all__ = [
     "account_log_cost",
     "add_order_cost",
     "admit",
+    "admit_all",
     "amend_order_cost",
     "batch_add_cost",
     "batch_cancel_cost",
@@ -108,6 +127,9 @@ __all__ = [
     "edit_order_cost",
     "full_jitter",
     "history_cost",
+    "never_repeated",
     "places_orders",
     "reconnect_delay",
+    "refused_counters",
+    "retry_view",
 ]

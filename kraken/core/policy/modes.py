@@ -6,7 +6,9 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
-from kraken.core.errors import KrakenUsageError, RateLimitError
+# LocalRateLimitError lives in kraken.core.errors (exported as kraken.LocalRateLimitError);
+# it is re-exported here, where the decisions that raise it are made.
+from kraken.core.errors import KrakenUsageError, LocalRateLimitError
 
 __all__ = [
     "Decision",
@@ -42,21 +44,6 @@ class RateLimitMode(enum.StrEnum):
             raise KrakenUsageError(
                 f"unknown rate_limit mode {value!r}; use one of {names}"
             ) from None
-
-
-class LocalRateLimitError(RateLimitError):
-    """The SDK's own model predicts Kraken would refuse this call, so it was not sent.
-
-    Raised in :attr:`RateLimitMode.RAISE` mode. ``code`` is the string Kraken would have sent
-    (``EAPI:Rate limit exceeded``, ``EOrder:Rate limit exceeded``, ``EFutures:apiLimitExceeded``,
-    ...) so handlers written for Kraken's refusal also catch this one; ``retry_after`` is the
-    wait the model asks for.
-    """
-
-    hint = (
-        "Not sent: the SDK's rate-limit model predicts Kraken would refuse it. Retry after "
-        "retry_after seconds, or build the client with rate_limit='wait'."
-    )
 
 
 class Limiter(Protocol):
