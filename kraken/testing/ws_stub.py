@@ -33,6 +33,19 @@ from typing import Any
 __all__ = ["KrakenWsStub"]
 
 _PRIVATE_V2 = frozenset({"executions", "balances", "level3"})
+# WS v2 trading methods (https://docs.kraken.com/api/docs/websocket-v2/add_order ...).
+_TRADING = frozenset(
+    {
+        "add_order",
+        "amend_order",
+        "edit_order",
+        "cancel_order",
+        "cancel_all",
+        "cancel_all_orders_after",
+        "batch_add",
+        "batch_cancel",
+    }
+)
 _PRIVATE_FUTURES = frozenset(
     {
         "open_orders",
@@ -75,10 +88,16 @@ class KrakenWsStub:
         self.subscriptions: list[list[dict[str, Any]]] = []
         self.connections = 0
         self.received: list[dict[str, Any]] = []
+        self.received_text: list[str] = []
+        """Every text frame exactly as it arrived (for checks on the wire digits)."""
         self._lock = threading.Lock()
         self._faults: list[str] = []
         self._live: list[Any] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.trading_mode = "ok"
+        """How trading requests are answered: ``"ok"``, ``"reject:<error>"``, ``"silent"``
+        (no reply) or ``"drop"`` (the connection is cut before the reply)."""
+        self.orders: list[dict[str, Any]] = []
 
     # ------------------------------------------------------------- test controls
 
@@ -151,6 +170,7 @@ class KrakenWsStub:
                     continue
                 with self._lock:
                     self.received.append(message)
+                    self.received_text.append(str(raw))
                 if futures:
                     await self._futures(connection, message, state)
                 else:
@@ -198,6 +218,9 @@ class KrakenWsStub:
         req_id = message.get("req_id")
         if method == "ping":
             await connection.send(json.dumps({"method": "pong", "req_id": req_id}))
+            return
+        if method in _TRADING:
+            await self._trade(connection, str(method), message)
             return
         if method not in ("subscribe", "unsubscribe"):
             await connection.send(
@@ -248,6 +271,43 @@ class KrakenWsStub:
                     }
                 )
             )
+
+    async def _trade(self, connection: Any, method: str, message: dict[str, Any]) -> None:
+        req_id = message.get("req_id")
+        params = dict(message.get("params") or {})
+        with self._lock:
+            valid = params.pop("token", None) in self.tokens
+            mode = self.trading_mode
+            if valid and mode in ("ok", "silent", "drop"):
+                self.orders.append({"method": method, **params})
+        reply: dict[str, Any] = {
+            "method": method,
+            "req_id": req_id,
+            "time_in": "2026-01-01T00:00:00Z",
+            "time_out": "2026-01-01T00:00:00Z",
+        }
+        if not valid:
+            reply |= {"success": False, "error": "EAPI:Invalid token"}
+        elif mode.startswith("reject:"):
+            reply |= {"success": False, "error": mode.split(":", 1)[1]}
+        elif mode == "silent":
+            return
+        elif mode == "drop":
+            await self._apply(connection, "drop")
+            return
+        elif method == "cancel_order":
+            ids = [*(params.get("order_id") or []), *(params.get("cl_ord_id") or [])] or [None]
+            for order_id in ids:
+                await connection.send(
+                    json.dumps(reply | {"success": True, "result": {"order_id": order_id}})
+                )
+            return
+        else:
+            result = {"order_id": f"O{len(self.orders):05d}-STUB"}
+            if "cl_ord_id" in params:
+                result["cl_ord_id"] = params["cl_ord_id"]
+            reply |= {"success": True, "result": result}
+        await connection.send(json.dumps(reply))
 
     async def _futures(
         self, connection: Any, message: dict[str, Any], state: dict[str, Any]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kraken.core.errors import KrakenUsageError
-from kraken.core.rest.encoding import to_wire
+from kraken.core.rest.encoding import json_text, to_wire
 from kraken.core.ws.keys import WsKeyInfo
 
 __all__ = [
@@ -122,11 +122,15 @@ def v2_frame(method: str, topic: Topic, req_id: int, token: str | None) -> str:
 
 
 def v2_method_frame(method: str, params: Mapping[str, Any], req_id: int, token: str | None) -> str:
-    """Any other v2 request (trading methods): params plus the token when the key needs it."""
-    body = dict(params)
+    """Any other v2 request (trading methods): params plus the token when the key needs it.
+
+    Numbers keep their exact text as JSON numbers (``Decimal("0.10")`` -> ``0.10``): WS v2
+    types prices and quantities as numbers (https://docs.kraken.com/api/docs/websocket-v2/add_order).
+    """
+    body = {k: v for k, v in params.items() if v is not None}
     if token is not None:
         body["token"] = token
-    return _dumps({"method": method, "params": body, "req_id": req_id})
+    return f'{{"method":{_dumps(method)},"params":{json_text(body, method)},"req_id":{req_id}}}'
 
 
 def ping_frame(req_id: int) -> str:

@@ -464,3 +464,35 @@ def test_one_invalidation_costs_one_token_fetch() -> None:
     late = h.receive(ack(second, success=False, error="EAPI:Invalid token"))
     assert FetchToken() not in late
     assert [f["params"]["token"] for f in resent + h.sent(late)] == ["tok-2", "tok-2"]
+
+
+def test_trading_requests_carry_exact_numbers_and_the_token() -> None:
+    h = Harness("spotPrivateV2")
+    h.run(h.session.start(h.now))
+    h.open()
+    h.run(h.session.token_received("tok", h.now))
+    req_id, actions = h.session.request(
+        "add_order",
+        {
+            "order_type": "limit",
+            "order_qty": Decimal("0.10"),
+            "limit_price": 37500.5,
+            "cl_ord_id": None,
+        },
+        h.now,
+    )
+    [action] = actions
+    assert isinstance(action, SendText)
+    assert action.text == (
+        '{"method":"add_order","params":{"order_type":"limit","order_qty":0.10,"limit_price":37500.5,'
+        f'"token":"tok"}},"req_id":{req_id}}}'
+    )
+
+
+def test_requests_need_an_authenticated_v2_connection() -> None:
+    h = Harness("spotPrivateV2")
+    with pytest.raises(KrakenUsageError, match="not connected"):
+        h.session.request("add_order", {}, h.now)
+    futures = Harness("derivativesPrivateV1")
+    with pytest.raises(KrakenUsageError, match="does not take"):
+        futures.session.request("add_order", {}, futures.now)
