@@ -1,6 +1,8 @@
 """Offline-testing helpers: a loopback ASGI server, a Spot auth verifier and a tiny Spot stub.
 
-A full fake Kraken exchange (in memory and on loopback, with fault injection) will come later.
+The fake Kraken exchange (in memory and on loopback, with fault injection) lives in
+:mod:`kraken.testing.fake`; ``FakeKraken``, ``FakeKrakenServer`` and ``VirtualClock`` are
+re-exported here.
 The verifier is stdlib only; :class:`LoopbackServer` and :func:`spot_stub_app` need the optional
 ``testing`` extra (uvicorn and starlette), so they are imported on first use.
 """
@@ -22,10 +24,14 @@ from kraken.testing.verify import (
 )
 
 if TYPE_CHECKING:
+    from kraken.testing.fake import FakeKraken, FakeKrakenServer, VirtualClock
     from kraken.testing.loopback import LoopbackServer
     from kraken.testing.spot_stub import nonce_book, spot_stub_app
 
 __all__ = [
+    "FakeKraken",
+    "FakeKrakenServer",
+    "VirtualClock",
     "INVALID_ARGUMENTS",
     "INVALID_KEY",
     "INVALID_NONCE",
@@ -41,6 +47,9 @@ __all__ = [
 
 # Names served from modules that need the ``testing`` extra.
 _LAZY = {
+    "FakeKraken": "kraken.testing.fake",
+    "FakeKrakenServer": "kraken.testing.fake.server",
+    "VirtualClock": "kraken.testing.fake",
     "LoopbackServer": "kraken.testing.loopback",
     "nonce_book": "kraken.testing.spot_stub",
     "spot_stub_app": "kraken.testing.spot_stub",
