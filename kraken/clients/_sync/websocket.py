@@ -17,6 +17,7 @@ from kraken.clients._sync.spot import SpotClient
 from kraken.clients._sync.support import Group, Mailbox, Wakeup, new_lock, resolve
 from kraken.core.auth.credentials import Credentials
 from kraken.core.auth.signing import HmacSha512Signer, futures_message
+from kraken.core.book import BookUpdated, L2Book, ResyncGaveUp, ResyncNeeded
 from kraken.core.errors import (
     KrakenDeprecationWarning,
     KrakenError,
@@ -36,7 +37,7 @@ from kraken.core.ws.actions import (
     Stopped,
 )
 from kraken.core.ws.frames import Closed, Pong, TextMessage, TimedOut
-from kraken.core.ws.keys import WsKey, WsKeyInfo, key_info
+from kraken.core.ws.keys import Family, WsKey, WsKeyInfo, key_info
 from kraken.core.ws.session import SessionState, WsSession, WsSettings
 from kraken.ports.signer import SignMessageFn
 from kraken.ports.ws import WsConnection, WsConnector
@@ -52,12 +53,23 @@ EVENTS = (
     "authenticated",
     "exception",
     "close",
+    "book",
+    "book_resync",
 )
-"""Every event a handler can be registered for with :meth:`WebsocketClient.on`."""
+"""Every event a handler can be registered for with :meth:`WebsocketClient.on`.
+
+``book`` and ``book_resync`` come from books kept with :meth:`WebsocketClient.book`; the
+raw ``book`` messages still arrive as ``message`` events (raw mode)."""
 
 Handler = Callable[[Any], Any]
 
 _IDLE_WAIT = 3600.0
+
+
+def _book_request(symbol: str, depth: int) -> dict[str, Any]:
+    return {"topic": "book", "payload": {"symbol": [symbol], "depth": depth}}
+
+
 _TESTNET_NOTICE = (
     "Kraken retired the Futures demo environment on 2026-07-14; demo-futures.kraken.com no "
     "longer serves the API. Use ws_url= with your own test server (kraken.testing) instead."
@@ -151,6 +163,7 @@ class WebsocketClient:
         self._mailbox: Mailbox | None = None
         self._mailbox_size = mailbox_size
         self._random = random.Random()
+        self._books: dict[tuple[str, str], tuple[L2Book, dict[str, Any]]] = {}
 
     # ----------------------------------------------------------------- handlers
 
@@ -235,6 +248,32 @@ class WebsocketClient:
             register(req_id)
         self._execute(link, actions)
         return req_id
+
+    def book(
+        self,
+        symbol: str,
+        depth: int = 10,
+        ws_key: str = "spotPublicV2",
+        *,
+        price_precision: int | None = None,
+        qty_precision: int | None = None,
+    ) -> L2Book:
+        """Subscribe to ``symbol``'s book and keep it: a checksum-verified :class:`L2Book`.
+
+        The returned book is updated in place as messages arrive (best bid/ask, ``top(n)``,
+        spread, iteration); every verified message emits ``book`` with ``{"wsKey", "symbol",
+        "book", "event"}``. A checksum mismatch withholds the message and emits
+        ``book_resync``; the client then resubscribes for a fresh snapshot (bounded attempts,
+        after which ``book_resync`` carries ``gave_up: True``). Float-typed feeds need the
+        pair's ``price_precision`` and ``qty_precision`` (from ``get_asset_pairs``).
+        """
+        info = key_info(ws_key)
+        if "book" not in info.topics or info.family is not Family.V2:
+            raise KrakenUsageError(f"{info.key.value} has no v2 book channel.")
+        book = L2Book(symbol, depth, price_precision=price_precision, qty_precision=qty_precision)
+        self._books[(info.key.value, symbol)] = (book, _book_request(symbol, depth))
+        self.subscribe(_book_request(symbol, depth), ws_key)
+        return book
 
     def is_connected(self, ws_key: str) -> bool:
         """True while ``ws_key``'s socket is open."""
@@ -456,7 +495,40 @@ class WebsocketClient:
         with link.lock:
             return link.session.challenge_signed(challenge, signature, time.monotonic())
 
+    def _feed_books(self, message: dict[str, Any]) -> None:
+        key = message.get("wsKey", "")
+        is_snapshot = message.get("type") == "snapshot"
+        for item in message.get("data") or []:
+            entry = (
+                self._books.get((key, item.get("symbol", ""))) if isinstance(item, dict) else None
+            )
+            if entry is None:
+                continue
+            book, request = entry
+            try:
+                events = book.apply(item, is_snapshot=is_snapshot)
+            except KrakenError as error:
+                self._dispatch("exception", {"wsKey": key, "error": str(error), "data": item})
+                continue
+            for event in events:
+                if isinstance(event, BookUpdated):
+                    self._dispatch(
+                        "book", {"wsKey": key, "symbol": book.symbol, "book": book, "event": event}
+                    )
+                elif isinstance(event, ResyncNeeded | ResyncGaveUp):
+                    gave_up = isinstance(event, ResyncGaveUp)
+                    self._dispatch(
+                        "book_resync",
+                        {"wsKey": key, "symbol": book.symbol, "event": event, "gave_up": gave_up},
+                    )
+                    if not gave_up:
+                        # A fresh snapshot: unsubscribe and subscribe again on this connection.
+                        self.unsubscribe(request, key)
+                        self.subscribe(request, key)
+
     def _dispatch(self, event: str, data: Any) -> None:
+        if event == "message" and self._books and data.get("channel") == "book":
+            self._feed_books(data)
         if event == "message" and self._mailbox is not None and not self._mailbox.put_nowait(data):
             self._logger.warning("message dropped: the consumer lags %d behind", self._mailbox_size)
         for handler in list(self._handlers[event]):
