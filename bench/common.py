@@ -167,7 +167,9 @@ class Case:
     ``kind`` is ``ours``, ``peer`` or ``ref``; ``body`` the body encoding (``json``/``form``/
     ``None`` for sign-only); ``flavour`` ``sync`` or ``async``. Sync cases give ``op`` (one
     operation); async cases give ``run_async(n, repeats, warmup)`` which runs the whole
-    measurement inside its own event loop (so clients are created inside the loop).
+    measurement inside its own event loop (so clients are created inside the loop). Rows whose
+    timings need their own setup (a fresh book, a connection, a new interpreter: B4, B5, B7)
+    use the same hook for sync work.
     """
 
     id: str

@@ -12,6 +12,11 @@ _KIND_ORDER = {"ours": 0, "peer": 1, "ref": 2}
 PREPARE_VS_REF = 1.3  # ours prepare <= 1.3x the stdlib reference (same body encoding)
 PREPARE_VS_PKS = 2.0  # ours prepare >= 2x faster than python-kraken-sdk's form path
 CALL_BUDGET_US = 15.0  # full call through a stub transport <= 15 us
+BOOK_VS_REF = 1.5  # ours L2Book.apply <= 1.5x the stdlib RefBook at every depth
+BOOK_VS_PKS = 5.0  # ours >= 5x faster than python-kraken-sdk's order book at depth 100
+WS_VS_RAW = 0.7  # ours WS messages/s >= 0.7x the raw receive pump's
+# import kraken.core < 20 ms, kraken < 150 ms (checked for the bare import and for SpotClient)
+IMPORT_BUDGET_MS = {"core": 20.0, "pkg": 150.0, "spot": 150.0}
 
 
 @dataclass
@@ -96,6 +101,30 @@ def _targets(run: Run, meta: dict[str, Any]) -> list[str]:
                     )
     if meta["row"] == "B3" and meta["kind"] == "ours" and meta["body"] == "json":
         out.append(f"<= {CALL_BUDGET_US:g} us: {_verdict(best <= CALL_BUDGET_US)}")
+    if meta["row"] == "B4" and meta["kind"] == "ours":
+        ref = _best(run, _ref_for(run, meta))
+        if ref:
+            out.append(f"<= {BOOK_VS_REF}x ref: {_verdict(best / ref <= BOOK_VS_REF)}")
+    if meta["row"] == "B4" and case_id == "pks_d100":
+        mine = _best(run, _ours_for(run, meta))
+        if mine:
+            ratio = best / mine
+            out.append(
+                f"ours >= {BOOK_VS_PKS:g}x faster: {ratio:.2f}x {_verdict(ratio >= BOOK_VS_PKS)}"
+            )
+    if meta["row"] == "B5":
+        rate = f"{1e6 / best:,.0f} msg/s"
+        ref = _best(run, _ref_for(run, meta))
+        if meta["kind"] == "ours" and ref:
+            ratio = ref / best
+            rate += f"; {ratio:.2f}x raw >= {WS_VS_RAW:g}x: {_verdict(ratio >= WS_VS_RAW)}"
+        out.append(rate)
+    if meta["row"] == "B7":
+        text = f"{best / 1000:.1f} ms"
+        budget = IMPORT_BUDGET_MS.get(meta["body"])
+        if meta["kind"] == "ours" and budget is not None:
+            text += f" < {budget:g} ms: {_verdict(best / 1000 < budget)}"
+        out.append(text)
     return out
 
 

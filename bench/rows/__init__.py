@@ -14,8 +14,18 @@ ROWS: dict[str, str] = {
     "B1": "sign only (HMAC-SHA512 over path || SHA256(nonce || body))",
     "B2": "full prepare of a signed AddOrder (nonce + body + signature + headers)",
     "B3": "full private AddOrder call through a zero-cost stub transport",
+    "B4": "verified L2 book apply per message (Spot v2 book update + CRC32 check)",
+    "B5": "WS frame -> handler throughput: loopback flood of small JSON v2 ticker messages",
+    "B7": "import time in a fresh interpreter (start-up excluded)",
 }
-_MODULES = {"B1": "rows.sign", "B2": "rows.prepare", "B3": "rows.call"}
+_MODULES = {
+    "B1": "rows.sign",
+    "B2": "rows.prepare",
+    "B3": "rows.call",
+    "B4": "rows.book",
+    "B5": "rows.ws",
+    "B7": "rows.imports",
+}
 
 
 def load(row: str) -> ModuleType:

@@ -41,7 +41,13 @@ def async_client(encoding: str, *, verify: bool = False) -> Any:
 
 
 def _kwargs(encoding: str, verify: bool) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"api_secret": API_SECRET, "body_encoding": encoding}
+    # rate_limit="off": the client's default ("wait") paces AddOrder to the Starter tier's
+    # order-rate limit, which would make B3 time sleeps instead of the call path.
+    kwargs: dict[str, Any] = {
+        "api_secret": API_SECRET,
+        "body_encoding": encoding,
+        "rate_limit": "off",
+    }
     if verify:
         kwargs["api_key"] = f"bench-verify-{next(_verify_keys)}"
         kwargs["custom_timestamp_fn"] = lambda: FIXED_NONCE // 1_000_000
