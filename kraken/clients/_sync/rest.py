@@ -189,7 +189,9 @@ class RestClient:
         charges: tuple[Charge, ...] = ()
         if not isinstance(prepared, Request):
             self._require_credentials(endpoint)
-            charges = options.planner.plan(endpoint, params)
+            if options.rate_limit is not RateLimitMode.OFF:
+                # Charges only matter to the models; with rate limits off, skip the planning.
+                charges = options.planner.plan(endpoint, params)
         attempt = 0
         nonce_retried = False
         while True:
