@@ -6,9 +6,10 @@ things are needed for that to hold under threads and tasks:
 1. the values are strictly increasing across the process: one :class:`NonceFloor` per key,
    advanced under a ``threading.Lock`` that is never held across I/O;
 2. requests arrive in nonce order: a per-key gate is held from taking the nonce until the reply
-   has come back, so a later nonce cannot overtake an earlier one on another connection. Sync
-   callers share one ``threading.Lock`` per key; async callers one ``anyio.Lock`` per key and
-   event loop (see ``_async/support.py``).
+   has come back, so a later nonce cannot overtake an earlier one on another connection. The
+   gate is one ``threading.Lock`` per key for the whole process; async callers queue first on
+   an ``anyio.Lock`` per key and event loop, then try that lock without blocking the loop
+   (``KeyGate`` in ``_async/support.py``), so sync threads and async tasks share one order.
 
 The gate serialises private calls on one key. Kraken's own limits (a REST counter of 15-20 with
 a decay of 0.33-1 per second) make that free in practice; keys shared across processes need a

@@ -92,8 +92,8 @@ class Endpoint(Generic[P, R]):
             ``x-vault-id``).
         query_params: parameters that travel in the query string even when the rest is in the
             body (custody ``id``); for signed endpoints the query is part of the signed path.
-        bearer_ok: a Futures endpoint that also accepts ``Authorization: Bearer`` (stats and
-            the API-key check); used when the client has a token but no keys.
+        bearer_ok: a Futures endpoint whose spec security also accepts ``Authorization: Bearer``
+            (the market-share stats); used when the client has a token but no keys.
     """
 
     name: str
