@@ -86,6 +86,8 @@ class _Link:
     def __init__(self, session: WsSession) -> None:
         self.session = session
         self.connection: AsyncWsConnection | None = None
+        # Guards the session; held only around its (synchronous) methods, never across an
+        # await (tests/clients/test_ws_lock_sections.py), so it is never contended on a loop.
         self.lock = new_lock()
         self.wakeup = Wakeup()
         self.pending: list[Action] = []
@@ -199,21 +201,21 @@ class AsyncWebsocketClient:
         The connection opens on first use; the subscription is restored after every reconnect.
         """
         link = self._link(ws_key)
-        async with link.lock:
+        with link.lock:
             actions = link.session.subscribe(requests, time.monotonic())
         await self._run_or_hand_over(link, actions)
 
     async def unsubscribe(self, requests: object, ws_key: str) -> None:
         """Unsubscribe (and stop restoring) the given topics."""
         link = self._link(ws_key)
-        async with link.lock:
+        with link.lock:
             actions = link.session.unsubscribe(requests, time.monotonic())
         await self._run_or_hand_over(link, actions)
 
     async def connect(self, ws_key: str) -> None:
         """Open the connection of ``ws_key`` now (otherwise the first subscribe opens it)."""
         link = self._link(ws_key)
-        async with link.lock:
+        with link.lock:
             actions = link.session.start(time.monotonic())
         await self._run_or_hand_over(link, actions)
 
@@ -228,7 +230,7 @@ class AsyncWebsocketClient:
         link = self._links.get(key_info(ws_key).key)
         if link is None:
             return
-        async with link.lock:
+        with link.lock:
             actions = link.session.close(time.monotonic())
         await self._execute(link, actions)
         link.wakeup.set()
@@ -247,7 +249,7 @@ class AsyncWebsocketClient:
         the caller is listening for it.
         """
         link = self._link(ws_key)
-        async with link.lock:
+        with link.lock:
             req_id, actions = link.session.request(method, params, time.monotonic())
             register(req_id)
         await self._execute(link, actions)
@@ -365,9 +367,9 @@ class AsyncWebsocketClient:
         session = link.session
         try:
             while True:
-                async with link.lock:
-                    actions, link.pending = link.pending, []
-                if actions:
+                if link.pending:  # read without the lock: a late hand-over also sets wakeup
+                    with link.lock:
+                        actions, link.pending = link.pending, []
                     await self._execute(link, actions)
                 if session.state is SessionState.STOPPED:
                     return
@@ -377,13 +379,13 @@ class AsyncWebsocketClient:
                 timeout = _IDLE_WAIT if wake is None else max(0.0, wake - now)
                 if connection is None:
                     await link.wakeup.wait(timeout)
-                    async with link.lock:
+                    with link.lock:
                         actions = session.tick(time.monotonic())
                     await self._execute(link, actions)
                     continue
                 received = await connection.receive(timeout)
                 now = time.monotonic()
-                async with link.lock:
+                with link.lock:
                     if isinstance(received, TextMessage):
                         actions = session.text_received(received.text, now)
                         wake = session.next_wakeup()
@@ -411,7 +413,7 @@ class AsyncWebsocketClient:
                 queue.extend(await self._send(link, action))
             elif isinstance(action, CloseSocket):
                 connection, link.connection = link.connection, None
-                async with link.lock:
+                with link.lock:
                     queue.extend(session.closed(action.code, action.reason, time.monotonic()))
                 if connection is not None:
                     # In the background: a dead peer never answers the closing handshake, and
@@ -447,7 +449,7 @@ class AsyncWebsocketClient:
             self._logger.warning("%s: send failed: %s", link.session.key, error)
             link.connection = None
             await connection.close(1006, "send failed")
-            async with link.lock:
+            with link.lock:
                 return link.session.closed(1006, "send failed", time.monotonic())
         return []
 
@@ -457,10 +459,10 @@ class AsyncWebsocketClient:
             connection = await self._connector.connect(url)
         except KrakenError as error:
             status = getattr(error, "status", None)
-            async with link.lock:
+            with link.lock:
                 return link.session.connect_failed(str(error), time.monotonic(), status=status)
         link.connection = connection
-        async with link.lock:
+        with link.lock:
             return link.session.opened(time.monotonic())
 
     async def _fetch_token(self, link: _Link) -> list[Action]:
@@ -469,9 +471,9 @@ class AsyncWebsocketClient:
             reply = await rest.get_websockets_token()
             token = str(reply["token"])
         except (KrakenError, KeyError, TypeError) as error:
-            async with link.lock:
+            with link.lock:
                 return link.session.token_failed(str(error), time.monotonic())
-        async with link.lock:
+        with link.lock:
             return link.session.token_received(token, time.monotonic())
 
     def _rest_client(self) -> AsyncSpotClient:
@@ -496,7 +498,7 @@ class AsyncWebsocketClient:
             signature = self._signer(message)
         else:
             raise MissingCredentialsError("derivativesPrivateV1 needs api_secret to sign.")
-        async with link.lock:
+        with link.lock:
             return link.session.challenge_signed(challenge, signature, time.monotonic())
 
     async def _feed_books(self, message: dict[str, Any]) -> None:

@@ -82,6 +82,8 @@ class _Link:
     def __init__(self, session: WsSession) -> None:
         self.session = session
         self.connection: WsConnection | None = None
+        # Guards the session; held only around its (synchronous) methods, never across an
+        # (tests/clients/test_ws_lock_sections.py), so it is never contended on a loop.
         self.lock = new_lock()
         self.wakeup = Wakeup()
         self.pending: list[Action] = []
@@ -361,9 +363,9 @@ class WebsocketClient:
         session = link.session
         try:
             while True:
-                with link.lock:
-                    actions, link.pending = link.pending, []
-                if actions:
+                if link.pending:  # read without the lock: a late hand-over also sets wakeup
+                    with link.lock:
+                        actions, link.pending = link.pending, []
                     self._execute(link, actions)
                 if session.state is SessionState.STOPPED:
                     return
