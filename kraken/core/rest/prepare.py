@@ -25,7 +25,14 @@ from kraken.core.rest.encoding import encode_form, encode_json, json_text, to_wi
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload
 from kraken.core.rest.values import Request
 
-__all__ = ["BodyEncoding", "PendingSignature", "RequestBuilder", "SignedDraft", "wire_fields"]
+__all__ = [
+    "BodyEncoding",
+    "PendingSignature",
+    "RequestBuilder",
+    "SignTarget",
+    "SignedDraft",
+    "wire_fields",
+]
 
 BodyEncoding = Literal["json", "form"]
 
@@ -123,12 +130,17 @@ def _plain_fields(endpoint: Endpoint[Any, Any], params: dict[Any, Any]) -> dict[
     """
     for key, value in params.items():
         kind = type(value)
-        if (kind is not str and kind is not int) or type(key) is not str or key == "nonce":
+        if (kind is not str and kind is not int) or type(key) is not str:
             return None
-    if not endpoint.required <= params.keys() or any(
-        params[key] == "" for key in endpoint.required
-    ):
+    if "nonce" in params:
         return None
+    required = endpoint.required
+    if required:
+        if not required <= params.keys():
+            return None
+        for key in required:
+            if params[key] == "":
+                return None
     return dict(params)
 
 
@@ -160,6 +172,30 @@ class SignedDraft(Protocol):
         ...
 
 
+class SignTarget:
+    """Where an API-Sign request goes and how: everything about it that no parameter changes.
+
+    A :class:`RequestBuilder` keeps one per endpoint whose path, headers and query do not
+    depend on the parameters (nearly all of Spot), so a call does not rebuild them.
+    """
+
+    __slots__ = ("endpoint", "form", "headers", "path", "path_bytes", "url")
+
+    def __init__(
+        self, endpoint: str, url: str, path: str, headers: dict[str, str], form: bool
+    ) -> None:
+        self.endpoint = endpoint
+        self.url = url
+        self.path = path
+        self.path_bytes = path.encode()
+        self.form = form
+        headers["Content-Type"] = _FORM if form else _JSON
+        self.headers = headers  # never mutated afterwards: finish() copies it
+
+    def __repr__(self) -> str:
+        return f"SignTarget(endpoint={self.endpoint!r}, path={self.path!r}, form={self.form})"
+
+
 class PendingSignature:
     """A validated, encoded API-Sign request waiting for its nonce and signature.
 
@@ -168,23 +204,13 @@ class PendingSignature:
     while holding the gate is a concatenation, a SHA-256 and the HMAC.
     """
 
-    __slots__ = ("_head", "_headers", "_path_bytes", "_tail", "_url", "endpoint", "path")
+    __slots__ = ("_head", "_tail", "_target", "endpoint", "path")
 
-    def __init__(
-        self,
-        endpoint: str,
-        url: str,
-        path: str,
-        fields: dict[str, Any],
-        form: bool,
-        headers: dict[str, str],
-    ) -> None:
-        self.endpoint = endpoint
-        self.path = path
-        self._path_bytes = path.encode()
-        self._url = url
-        self._headers = headers
-        if form:
+    def __init__(self, target: SignTarget, fields: dict[str, Any]) -> None:
+        self._target = target
+        self.endpoint = target.endpoint
+        self.path = target.path
+        if target.form:
             text = encode_form(fields)
             self._head = b"nonce=%d"
             self._tail = ("&" + text).encode() if text else b""
@@ -198,12 +224,13 @@ class PendingSignature:
 
     def message(self, nonce: int, body: bytes) -> bytes:
         """The bytes the HMAC covers: ``path || SHA256(nonce || body)``."""
-        return self._path_bytes + sha256(b"%d" % nonce + body).digest()
+        return self._target.path_bytes + sha256(b"%d" % nonce + body).digest()
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
         """The final request with ``API-Key`` and ``API-Sign`` (the nonce is in the body)."""
-        headers = {**self._headers, "API-Key": api_key, "API-Sign": signature}
-        return Request("POST", self._url, headers, body, self.endpoint)
+        target = self._target
+        headers = {**target.headers, "API-Key": api_key, "API-Sign": signature}
+        return Request("POST", target.url, headers, body, target.endpoint)
 
     def __repr__(self) -> str:
         return f"PendingSignature(endpoint={self.endpoint!r}, path={self.path!r})"
@@ -222,7 +249,7 @@ class RequestBuilder:
             they may not replace the credential or content headers the SDK sets.
     """
 
-    __slots__ = ("_form", "_headers", "base_url", "strict")
+    __slots__ = ("_form", "_headers", "_targets", "base_url", "strict")
 
     def __init__(
         self,
@@ -248,6 +275,9 @@ class RequestBuilder:
                 f" (the SDK sets {', '.join(sorted(_RESERVED_HEADERS))} itself)."
             )
         self._headers = {"User-Agent": user_agent, **extra}
+        # id(endpoint) -> (endpoint, its fixed SignTarget); the endpoint is kept so an id is
+        # never reused for another one while the entry lives.
+        self._targets: dict[int, tuple[Endpoint[Any, Any], SignTarget]] = {}
 
     def prepare(
         self,
@@ -263,6 +293,9 @@ class RequestBuilder:
         with ``Authorization: Bearer`` instead of ``Authent``.
         """
         fields = wire_fields(endpoint, params, strict=self.strict)
+        cached = self._targets.get(id(endpoint))
+        if cached is not None and cached[0] is endpoint:
+            return PendingSignature(cached[1], fields)
         path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
         headers = dict(self._headers)
         for name in endpoint.header_params:
@@ -286,8 +319,10 @@ class RequestBuilder:
             form = (
                 self._form if endpoint.payload is Payload.BODY else endpoint.payload is Payload.FORM
             )
-            headers["Content-Type"] = _FORM if form else _JSON
-            return PendingSignature(endpoint.name, url, path, fields, form, headers)
+            target = SignTarget(endpoint.name, url, path, headers, form)
+            if not (endpoint.path_params or endpoint.header_params or endpoint.query_params):
+                self._targets[id(endpoint)] = (endpoint, target)
+            return PendingSignature(target, fields)
         if auth is Auth.BEARER:
             if not access_token:
                 raise MissingCredentialsError(
