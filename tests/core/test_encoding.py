@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import pytest
 from hypothesis import given
@@ -81,6 +81,28 @@ def test_json_body_decodes_to_params_plus_nonce(fields: dict[str, object], nonce
     assert next(iter(decoded)) == "nonce"
 
 
+_WIRE_VALUES = st.recursive(
+    st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), _WIRE_VALUES, max_size=6))
+def test_json_body_is_byte_identical_to_the_stdlib_compact_ascii_encoder(
+    fields: dict[str, object],
+) -> None:
+    expected = json.dumps(fields, separators=(",", ":"), ensure_ascii=True).encode()
+    assert encode_json(fields) == expected
+
+
+def test_json_body_refuses_a_value_that_is_not_wire_ready() -> None:
+    with pytest.raises(TypeError, match="to_wire"):
+        encode_json({"price": Decimal("1.5")})
+
+
 def test_form_body_matches_official_v1_text() -> None:
     fields = {
         "ordertype": "limit",
@@ -104,6 +126,17 @@ def test_form_percent_encodes_per_rfc3986() -> None:
 def test_form_nests_with_brackets() -> None:
     text = encode_form({"close": {"ordertype": "limit"}, "orders": [{"type": "buy"}]})
     assert parse_qsl(text) == [("close[ordertype]", "limit"), ("orders[0][type]", "buy")]
+
+
+def test_form_escapes_every_ascii_character_as_urllib_does_with_rfc3986_safe_set() -> None:
+    every_ascii = "".join(map(chr, range(128)))
+    assert encode_form({"v": every_ascii}) == f"v={quote(every_ascii, safe='-_.~')}"
+
+
+@given(st.text(max_size=16), st.text(max_size=16))
+def test_form_text_is_byte_identical_to_urllib_quote(key: str, value: str) -> None:
+    expected = f"{quote(key, safe='-_.~')}={quote(value, safe='-_.~')}"
+    assert encode_form({key: value}) == expected
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=12), max_size=6))

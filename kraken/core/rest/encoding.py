@@ -9,9 +9,10 @@ strings everywhere). NaN and infinities are refused before any I/O.
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -28,7 +29,42 @@ __all__ = [
 ]
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*\Z")
-_json_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode
+
+
+def _not_wire_ready(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable (to_wire() it first)")
+
+
+def _compact_json_encoder() -> Callable[[Any], str]:
+    """Compact, ASCII-only, NaN-refusing JSON text of wire-ready values (see :func:`to_wire`).
+
+    ``JSONEncoder.encode`` builds a new C encoder on every call (~0.8 us of a 2 us body, bench
+    B2); this one is built once. No circular-reference check: wire values come from
+    :func:`to_wire`, which never makes cycles. Falls back to ``JSONEncoder`` where the C
+    accelerator is missing.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode
+    iterencode = make(
+        None,  # markers: no circular check
+        _not_wire_ready,
+        json.encoder.encode_basestring_ascii,
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(iterencode(value, 0))
+
+    return encode
+
+
+_json_encode = _compact_json_encoder()
 
 
 def float_text(value: float, *, name: str = "value") -> str:
@@ -117,8 +153,20 @@ def json_text(value: Any, name: str = "json") -> str:
     )
 
 
+# RFC 3986 escapes of every ASCII character outside the unreserved set, for str.translate: one
+# C call per value instead of a regex test plus urllib's quote (bench B2, form body).
+_ASCII_ESCAPES = {code: f"%{code:02X}" for code in range(128) if not _UNRESERVED.match(chr(code))}
+
+
+_UNRESERVED_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+
+
 def _quote(text: str) -> str:
-    return text if _UNRESERVED.match(text) else quote(text, safe="-_.~")
+    if not text.strip(_UNRESERVED_CHARS):  # nothing but unreserved characters: as it is
+        return text
+    if text.isascii():
+        return text.translate(_ASCII_ESCAPES)
+    return quote(text, safe="-_.~")  # UTF-8 first, then escapes
 
 
 def _flatten(prefix: str, value: Any, out: list[str]) -> None:
@@ -142,5 +190,8 @@ def encode_form(fields: Mapping[str, Any], *, nonce: int | None = None) -> str:
     """
     out: list[str] = [f"nonce={nonce}"] if nonce is not None else []
     for key, value in fields.items():
-        _flatten(key, value, out)
+        if type(value) is str:  # the common case, without the recursion
+            out.append(f"{_quote(key)}={_quote(value)}")
+        else:
+            _flatten(key, value, out)
     return "&".join(out)
