@@ -10,9 +10,8 @@ exactly these bytes, so an HSM or remote service only ever performs the HMAC ste
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
-import hmac
 
 __all__ = ["HmacSha512Signer", "futures_message", "spot_message"]
 
@@ -36,23 +35,36 @@ def futures_message(post_data: str, nonce: str, endpoint_path: str) -> bytes:
     return hashlib.sha256((post_data + nonce + endpoint_path).encode()).digest()
 
 
+# RFC 2104 with SHA-512: a 128-byte block, inner pad 0x36, outer pad 0x5C.
+_BLOCK = 128
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
+
+
 class HmacSha512Signer:
     """Default signer: HMAC-SHA512 keyed once with the decoded secret, base64 output.
 
-    Keying once and copying the prepared state per call saves about a quarter of the cost of
-    ``hmac.new`` per signature (see bench/ and ../shared/reference/peers.md 4.2).
+    RFC 2104 written out over two SHA-512 states keyed once (``H(K^opad || H(K^ipad || m))``):
+    a signature copies both states and feeds them, all in hashlib's C code. That is ~0.5 us
+    cheaper than ``hmac.HMAC.copy()``, whose wrapper is Python (bench B1), and equal to
+    ``hmac.new`` byte for byte (tests/core/test_signing.py, any key length).
     """
 
-    __slots__ = ("_keyed",)
+    __slots__ = ("_inner", "_outer")
 
     def __init__(self, secret: bytes) -> None:
-        self._keyed = hmac.new(secret, digestmod=hashlib.sha512)
+        key = hashlib.sha512(secret).digest() if len(secret) > _BLOCK else secret
+        key = key.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha512(key.translate(_INNER_PAD))
+        self._outer = hashlib.sha512(key.translate(_OUTER_PAD))
 
     def __call__(self, message: bytes) -> str:
         """Return the base64 HMAC-SHA512 of ``message``."""
-        mac = self._keyed.copy()
-        mac.update(message)
-        return base64.b64encode(mac.digest()).decode()
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return binascii.b2a_base64(outer.digest(), newline=False).decode()
 
     def __repr__(self) -> str:
         return "HmacSha512Signer(<keyed>)"
