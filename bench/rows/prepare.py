@@ -40,7 +40,7 @@ def ref_cases(suffix: str = "", note: str = "") -> list[Case]:
         Case(
             "ref_json" + suffix,
             ROW,
-            "stdlib reference, JSON body (compact JSONEncoder)" + note,
+            "stdlib reference, JSON body (C encoder built once)" + note,
             "ref",
             body="json",
             op=partial(ref.prepare_json, PARAMS),
@@ -48,7 +48,7 @@ def ref_cases(suffix: str = "", note: str = "") -> list[Case]:
         Case(
             "ref_form" + suffix,
             ROW,
-            "stdlib reference, form body (quote_plus join)" + note,
+            "stdlib reference, form body (quote_plus-exact translate join)" + note,
             "ref",
             body="form",
             op=partial(ref.prepare_form, PARAMS),

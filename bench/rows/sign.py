@@ -30,7 +30,7 @@ def _ref_case(note: str = "", suffix: str = "") -> Case:
     return Case(
         "ref_sign" + suffix,
         ROW,
-        "stdlib reference: pre-keyed HMAC copy()" + note,
+        "stdlib reference: two pre-keyed SHA-512 states copy()-ed (RFC 2104)" + note,
         "ref",
         op=partial(ref.sign, nonce, body),
     )
