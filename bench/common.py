@@ -209,6 +209,10 @@ class Case:
     measurement inside its own event loop (so clients are created inside the loop). Rows whose
     timings need their own setup (a fresh book, a connection, a new interpreter: B4, B5, B7)
     use the same hook for sync work.
+
+    ``unit`` is what the values measure (``µs`` per operation unless a row says otherwise,
+    e.g. ``ms`` latency percentiles or ``rejected`` counts); ``worst_is_max`` makes the table's
+    "best" column the *largest* value seen (counts of failures, where the worst run matters).
     """
 
     id: str
@@ -220,6 +224,8 @@ class Case:
     note: str = ""
     op: Callable[[], object] | None = field(default=None, repr=False)
     run_async: Callable[[int, int, int], list[float]] | None = field(default=None, repr=False)
+    unit: str = "µs"
+    worst_is_max: bool = False
 
     def measure(self, n: int, repeats: int, warmup: int) -> list[float]:
         """Microseconds per operation, one value per repeat."""
@@ -243,6 +249,8 @@ class Case:
             "body": self.body,
             "flavour": self.flavour,
             "note": self.note,
+            "unit": self.unit,
+            "worst_is_max": self.worst_is_max,
         }
 
 
@@ -278,10 +286,11 @@ async def time_async(
     return out
 
 
-def summarise(rounds: list[list[float]]) -> dict[str, float]:
-    """best = min over every repeat of every round; median = median of the per-round medians."""
+def summarise(rounds: list[list[float]], *, worst_is_max: bool = False) -> dict[str, float]:
+    """best = min over every repeat of every round (max for failure counts); median = median
+    of the per-round medians."""
     flat = [v for r in rounds for v in r]
     return {
-        "best": min(flat),
+        "best": max(flat) if worst_is_max else min(flat),
         "median": statistics.median([statistics.median(r) for r in rounds]),
     }

@@ -139,7 +139,10 @@ def render(run: Run) -> str:
         " sync/async), so > 1 means ours is faster. Differences under ~15 % are noise"
         " (peers.md 4.1).",
         "",
-        "| row | implementation | best µs | median µs | ÷ ref | peer ÷ ours | target |",
+        "Times are µs per operation unless the cell names another unit; for failure counts"
+        " `best` is the worst run.",
+        "",
+        "| row | implementation | best | median | ÷ ref | peer ÷ ours | target |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     notes: list[str] = []
@@ -168,8 +171,11 @@ def render(run: Run) -> str:
                 mine = _best(run, ours)
                 if mine and ours is not None:
                     vs_ours = f"{stat['best'] / mine:.2f} (vs {ours['body'] or 'ours'})"
+            unit = meta.get("unit", "µs")
+            suffix = "" if unit == "µs" else f" {unit}"
             lines.append(
-                f"| {row} | {label} | {stat['best']:.2f} | {stat['median']:.2f} | {vs_ref} | "
+                f"| {row} | {label} | {stat['best']:.2f}{suffix} | {stat['median']:.2f}{suffix} | "
+                f"{vs_ref} | "
                 f"{vs_ours} | {'; '.join(_targets(run, meta))} |"
             )
     lines.append("")

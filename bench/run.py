@@ -158,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
 
     metas = [case.meta() for row in args.rows for case in ours[row]]
     metas += worker.metas if worker is not None else []
-    stats = {key: summarise(rounds) for key, rounds in samples.items()}
+    worst_is_max = {meta["key"] for meta in metas if meta.get("worst_is_max")}
+    stats = {
+        key: summarise(rounds, worst_is_max=key in worst_is_max) for key, rounds in samples.items()
+    }
     run = Run(
         rows=args.rows,
         metas=metas,
