@@ -1,0 +1,127 @@
+"""FileNonceSource: one strictly increasing nonce sequence per key across real processes."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from kraken import SpotClient
+from kraken.adapters.nonce_file import FileNonceSource
+from kraken.core.auth.credentials import key_fingerprint
+from kraken.core.errors import KrakenUsageError
+from kraken.testing import LoopbackServer, nonce_book, spot_stub_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = base64.b64encode(bytes(range(7, 71))).decode()
+
+
+def _run_processes(script: str, count: int, *args: str) -> list[str]:
+    """Start ``count`` interpreters running ``script`` at once; their stdout, in order."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(script), str(index), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for index in range(count)
+    ]
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        outputs.append(out)
+    return outputs
+
+
+def test_nonces_increase_and_never_repeat_across_processes_with_a_frozen_clock(
+    tmp_path: Path,
+) -> None:
+    script = """
+        import sys
+        from kraken.adapters.nonce_file import FileNonceSource
+        source = FileNonceSource(sys.argv[2])
+        # A clock that never moves: only the shared file keeps the nonces apart.
+        print(" ".join(str(source.next_nonce("00aa11bb22cc33dd", 1_000)) for _ in range(300)))
+    """
+    outputs = _run_processes(script, 4, str(tmp_path))
+    sequences = [[int(n) for n in out.split()] for out in outputs]
+    for sequence in sequences:
+        assert len(sequence) == 300
+        assert all(b > a for a, b in itertools.pairwise(sequence))
+    every = [n for sequence in sequences for n in sequence]
+    assert len(set(every)) == 1200
+    assert sorted(every) == list(range(1_000, 2_200))
+
+
+def test_the_sequence_follows_the_clock_and_survives_a_new_instance(tmp_path: Path) -> None:
+    with FileNonceSource(tmp_path) as first:
+        assert first.next_nonce("0f", 5_000) == 5_000
+        assert first.next_nonce("0f", 4_000) == 5_001  # the clock went back: floor holds
+        assert first.next_nonce("0f", 9_000) == 9_000
+        assert first.next_nonce("1e", 10) == 10  # another key, its own sequence
+    with FileNonceSource(tmp_path) as second:
+        assert second.next_nonce("0f", 1) == 9_001
+
+
+def test_a_fingerprint_must_be_hex_so_it_is_safe_as_a_file_name(tmp_path: Path) -> None:
+    with FileNonceSource(tmp_path) as source, pytest.raises(KrakenUsageError, match="fingerprint"):
+        source.next_nonce("../escape", 1)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.loopback
+def test_clients_in_several_processes_share_a_key_against_a_strict_server(
+    tmp_path: Path,
+) -> None:
+    """Three processes, one key, a server that refuses any nonce not above the last one.
+
+    The shared sequence keeps nonces unique; requests crossing on the way are refused once and
+    healed by the client's one re-signed retry, so every call succeeds and the server's record
+    is strictly increasing.
+    """
+    key = f"processes-{uuid.uuid4().hex}"
+    app = spot_stub_app({key: SECRET})
+    script = """
+        import sys
+        import kraken
+        from kraken.adapters.nonce_file import FileNonceSource
+        _, index, url, key, secret, folder = sys.argv
+        client = kraken.SpotClient(
+            api_key=key, api_secret=secret, base_url=url, rate_limit="off",
+            nonce_source=FileNonceSource(folder),
+        )
+        for _ in range(40):
+            client.get_account_balance()
+        print("ok")
+    """
+    with LoopbackServer(app) as server:
+        outputs = _run_processes(script, 3, server.url, key, SECRET, str(tmp_path))
+    assert outputs == ["ok\n"] * 3
+    history = nonce_book(app).history(key)
+    assert len(history) == 120
+    assert all(b > a for a, b in itertools.pairwise(history))
+    assert (tmp_path / f"{key_fingerprint(key)}.nonce").exists()
+
+
+def test_the_client_takes_its_nonces_from_the_source(tmp_path: Path) -> None:
+    key = f"source-{uuid.uuid4().hex}"
+    app = spot_stub_app({key: SECRET})
+    with (
+        FileNonceSource(tmp_path) as source,
+        LoopbackServer(app) as server,
+        SpotClient(
+            api_key=key, api_secret=SECRET, base_url=server.url, nonce_source=source
+        ) as client,
+    ):
+        client.get_account_balance()
+        recorded = int((tmp_path / f"{key_fingerprint(key)}.nonce").read_text())
+    assert nonce_book(app).history(key) == (recorded,)
