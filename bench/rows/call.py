@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +33,7 @@ from common import (
     check_form_fields,
     check_signature,
     time_async,
+    time_sync,
 )
 
 ROW = "B3"
@@ -174,15 +177,50 @@ def _install_stubs() -> None:
             _captured.append(kwargs)
         return aio
 
-    requests.Session.request = fake_request
-    aiohttp.ClientSession.request = fake_aiohttp_request
+    _STUBS[:] = [
+        (requests.Session, "request", fake_request),
+        (aiohttp.ClientSession, "request", fake_aiohttp_request),
+    ]
+
+
+# (class, attribute, stub); swapped in only while a B3 peer case runs, because other rows (B6,
+# B8) send real requests from the same peers' process.
+_STUBS: list[tuple[type, str, Any]] = []
+
+
+@contextmanager
+def _stubbed() -> Iterator[None]:
+    saved = [(cls, name, getattr(cls, name)) for cls, name, _ in _STUBS]
+    for cls, name, stub in _STUBS:
+        setattr(cls, name, stub)
+    try:
+        yield
+    finally:
+        for cls, name, original in saved:
+            setattr(cls, name, original)
+
+
+def _under_stubs(case: Case) -> Case:
+    """The same case, with the HTTP stubs in place only while it is measured."""
+    op, original = case.op, case.run_async
+
+    def run(n: int, repeats: int, warmup: int) -> list[float]:
+        with _stubbed():
+            if original is not None:
+                return original(n, repeats, warmup)
+            assert op is not None
+            return time_sync(op, n, repeats, warmup)
+
+    case.run_async = run
+    return case
 
 
 def _capture_one(call: Any) -> tuple[Any, dict[str, Any]]:
     _captured.clear()
     _CAPTURE[0] = True
     try:
-        result = call()
+        with _stubbed():
+            result = call()
     finally:
         _CAPTURE[0] = False
     assert len(_captured) == 1, _captured
@@ -260,7 +298,8 @@ def peer_cases() -> list[Case]:
         try:
             _captured.clear()
             _CAPTURE[0] = True
-            result = await client.request("POST", PATH, params=dict(PARAMS))
+            with _stubbed():
+                result = await client.request("POST", PATH, params=dict(PARAMS))
         finally:
             _CAPTURE[0] = False
             await client.close()
@@ -330,4 +369,6 @@ def peer_cases() -> list[Case]:
             op=partial(ex.privatePostAddOrder, PARAMS),
         )
     )
-    return cases + ref_cases("@peers", " [peers' process: control]")
+    return [_under_stubs(case) for case in cases] + ref_cases(
+        "@peers", " [peers' process: control]"
+    )
