@@ -40,6 +40,8 @@ class PeerWorker:
 
     def __init__(self, python: Path, rows: list[str]) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        # Rows whose servers are ours (B6, B8) start them with our interpreter from there too.
+        env["BENCH_OURS_PYTHON"] = sys.executable
         self._proc = subprocess.Popen(
             [str(python), str(HERE / "peers_worker.py")],
             stdin=subprocess.PIPE,

@@ -16,6 +16,7 @@ ROWS: dict[str, str] = {
     "B3": "full private AddOrder call through a zero-cost stub transport",
     "B4": "verified L2 book apply per message (Spot v2 book update + CRC32 check)",
     "B5": "WS frame -> handler throughput: loopback flood of small JSON v2 ticker messages",
+    "B6": "nonce safety on one key: nonces a strict server refuses, threads/tasks/processes",
     "B7": "import time in a fresh interpreter (start-up excluded)",
 }
 _MODULES = {
@@ -24,6 +25,7 @@ _MODULES = {
     "B3": "rows.call",
     "B4": "rows.book",
     "B5": "rows.ws",
+    "B6": "rows.nonces",
     "B7": "rows.imports",
 }
 
