@@ -31,6 +31,7 @@ from kraken.core.policy import (
     SpotRestCounter,
     Tier,
     TradingCounter,
+    admit,
     admit_all,
     refused_counters,
 )
@@ -103,6 +104,10 @@ class KeyLimits:
     ) -> Decision:
         """Decide (and, unless refused, book) a call's charges at monotonic time ``now``."""
         with self._lock:
+            if len(charges) == 1:  # the common case, without the multi-counter bookkeeping
+                charge = charges[0]
+                limiter = self._limiter(charge)
+                return admit(mode, limiter, charge.cost, now, max_wait=max_wait, endpoint=endpoint)
             pairs = [(self._limiter(charge), charge.cost) for charge in charges]
             return admit_all(mode, pairs, now, max_wait=max_wait, endpoint=endpoint)
 

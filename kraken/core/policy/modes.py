@@ -68,6 +68,9 @@ class Proceed:
     """Send the call now."""
 
 
+_PROCEED = Proceed()  # immutable and field-less: one instance serves every decision
+
+
 @dataclass(frozen=True, slots=True)
 class Wait:
     """Sleep ``seconds``, then send the call (its charge is already recorded)."""
@@ -106,11 +109,11 @@ def admit(
     should give the cost back with the limiter's ``refund``.
     """
     if mode is RateLimitMode.OFF or cost <= 0:
-        return Proceed()
+        return _PROCEED
     wait = limiter.wait_time(cost, now)
     too_long = mode is RateLimitMode.RAISE or (max_wait is not None and wait > max_wait)
     if wait > 0 and too_long:
         error = LocalRateLimitError(limiter.error_code, endpoint=endpoint, retry_after=wait)
         return Raise(error)
     wait = limiter.reserve(cost, now)
-    return Wait(wait) if wait > 0 else Proceed()
+    return Wait(wait) if wait > 0 else _PROCEED

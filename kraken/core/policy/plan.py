@@ -184,7 +184,7 @@ class ChargePlanner:
       ``/api/stats``): no charge.
     """
 
-    __slots__ = ("_overrides", "_spot")
+    __slots__ = ("_fixed", "_overrides", "_spot")
 
     def __init__(self, overrides: Mapping[str, float] | None = None) -> None:
         if overrides is not None and not isinstance(overrides, Mapping):
@@ -208,6 +208,12 @@ class ChargePlanner:
         self._overrides: Mapping[str, float] = MappingProxyType(table)
         # Used for its cost table only; the live counters belong to the client's key.
         self._spot = SpotRestCounter()
+        # id(endpoint) -> (endpoint, charges) for endpoints whose charges no parameter changes
+        # (most of them): planning is then one lookup (bench B3 with rate_limit="wait").
+        # Order placements and amends are charged by pair only: cached per (endpoint, pair).
+        self._fixed: dict[
+            tuple[int, str | None], tuple[Endpoint[Any, Any], tuple[Charge, ...]]
+        ] = {}
 
     @property
     def overrides(self) -> Mapping[str, float]:
@@ -223,6 +229,27 @@ class ChargePlanner:
 
     def plan(self, endpoint: Endpoint[Any, Any], params: object) -> tuple[Charge, ...]:
         """The charges of one call of ``endpoint`` with ``params`` (zero-cost ones left out)."""
+        pair = None
+        if (
+            endpoint.name in _PAIR_ONLY_CALLS
+            and isinstance(params, Mapping)
+            and endpoint.path.startswith(_SPOT_PRIVATE)
+        ):
+            pair = params.get("pair")
+            if not isinstance(pair, str):
+                return self._plan(endpoint, params)
+        cached = self._fixed.get((id(endpoint), pair))
+        if cached is not None and cached[0] is endpoint:
+            return cached[1]
+        charges = self._plan(endpoint, params)
+        if (pair is not None or not _depends_on_params(endpoint)) and len(
+            self._fixed
+        ) < _MAX_CACHED_PLANS:
+            # The endpoint is kept in the entry, so its id cannot be reused while it lives.
+            self._fixed[(id(endpoint), pair)] = (endpoint, charges)
+        return charges
+
+    def _plan(self, endpoint: Endpoint[Any, Any], params: object) -> tuple[Charge, ...]:
         fields: Mapping[str, Any] = params if isinstance(params, Mapping) else {}
         path = endpoint.path
         override = self._override(endpoint)
@@ -253,6 +280,26 @@ class ChargePlanner:
 
     def __repr__(self) -> str:
         return f"ChargePlanner(overrides={dict(self._overrides)!r})"
+
+
+# Parameters that change a call's charges: the pair of the trading calls, the instruction
+# count of a Futures batch, a fills query's lastFillTime, a history query's count.
+_COST_PARAMS: Final[frozenset[str]] = frozenset({"pair", "orders", "json", "lastFillTime", "count"})
+_TRADING_CALLS: Final[frozenset[str]] = frozenset(
+    {"AddOrder", "AddOrderBatch", "AmendOrder", "EditOrder"}
+)
+
+
+# SDK calls whose charges depend on their ``pair`` alone (ages unknown: fixed parts only).
+_PAIR_ONLY_CALLS: Final[frozenset[str]] = frozenset({"submit_order", "amend_order", "edit_order"})
+_MAX_CACHED_PLANS = 4096  # a bound on (endpoint, pair) entries; beyond it, plans are computed
+
+
+def _depends_on_params(endpoint: Endpoint[Any, Any]) -> bool:
+    """True when some parameter of ``endpoint`` may change what :meth:`ChargePlanner.plan` says."""
+    if endpoint.auth is Auth.API_SIGN and endpoint.path.startswith(_SPOT_PRIVATE):
+        return _kraken_name(endpoint.path) in _TRADING_CALLS
+    return bool(_COST_PARAMS & endpoint.allowed)
 
 
 def _trading_cost(name: str, fields: Mapping[str, Any]) -> float:

@@ -306,3 +306,36 @@ def test_never_repeated_covers_placements_and_trades(
     product: str, name: str, expected: bool
 ) -> None:
     assert never_repeated(endpoint(product, name)) is expected
+
+
+# Values for every parameter that can change a charge, set to something non-default.
+_COSTLY_PARAMS: dict[str, Any] = {
+    "pair": "XBTUSD",
+    "orders": [{"ordertype": "limit"}] * 7,
+    "json": json.dumps({"batchOrder": [{"order": "send"}] * 9}),
+    "lastFillTime": "2024-01-01T00:00:00.000Z",
+    "count": 1000,
+}
+
+
+def test_a_cached_plan_is_what_a_fresh_planner_says_for_any_parameters() -> None:
+    """Plans are cached per endpoint only where no parameter changes them: check every one."""
+    for product, catalogue in CATALOGUES.items():
+        for endpoint in catalogue:
+            planner = ChargePlanner()
+            first = planner.plan(endpoint, {})
+            again = planner.plan(endpoint, dict(_COSTLY_PARAMS))
+            fresh = ChargePlanner().plan(endpoint, dict(_COSTLY_PARAMS))
+            assert again == fresh, f"{product}.{endpoint.name}: stale cached plan"
+            if again != first:
+                continue  # params matter here: must not have been cached
+            assert planner.plan(endpoint, {}) == first
+
+
+def test_trading_charges_follow_the_pair_of_each_call() -> None:
+    planner = ChargePlanner()
+    add_order = endpoint("spot", "submit_order")
+    first = planner.plan(add_order, {"pair": "XBTUSD"})
+    second = planner.plan(add_order, {"pair": "ETHUSD"})
+    assert [c.pair for c in first if c.counter is Counter.TRADING] == ["XBTUSD"]
+    assert [c.pair for c in second if c.counter is Counter.TRADING] == ["ETHUSD"]
