@@ -24,6 +24,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from kraken.adapters.cassette_errors import CassetteError
 from kraken.adapters.cassette_format import (
     SCRUBBED_KEYS,
     Interaction,
@@ -32,7 +33,6 @@ from kraken.adapters.cassette_format import (
 )
 from kraken.adapters.cassette_scrub import Scrubber
 from kraken.adapters.cassette_store import Player, Recorder
-from kraken.core.errors import KrakenTransportError
 from kraken.core.rest.values import Request, Response
 from kraken.ports.rest import AsyncRestTransport, RestTransport
 
@@ -48,10 +48,6 @@ __all__ = [
 ]
 
 CassettePath = str | os.PathLike[str]
-
-
-class CassetteError(KrakenTransportError):
-    """A cassette file could not be read, parsed or written."""
 
 
 class CassetteMissError(CassetteError):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from kraken.adapters.cassette import CassetteError
+from kraken.adapters.cassette_errors import CassetteError
 from kraken.adapters.httpx_rest import HttpxTransport
 from kraken.clients._sync.support import key_gate, resolve, sleep
 from kraken.clients.ids import generate_new_order_id
