@@ -18,6 +18,9 @@ ROWS: dict[str, str] = {
     "B5": "WS frame -> handler throughput: loopback flood of small JSON v2 ticker messages",
     "B6": "nonce safety on one key: nonces a strict server refuses, threads/tasks/processes",
     "B7": "import time in a fresh interpreter (start-up excluded)",
+    "B8": "loopback end-to-end latency (ms, p50/p99) of a signed private Balance call against"
+    " the fake exchange",
+    "B9": "time to resubscribe after an injected TCP drop (ms per drop, loopback stub server)",
 }
 _MODULES = {
     "B1": "rows.sign",
@@ -27,6 +30,8 @@ _MODULES = {
     "B5": "rows.ws",
     "B6": "rows.nonces",
     "B7": "rows.imports",
+    "B8": "rows.loopback",
+    "B9": "rows.resubscribe",
 }
 
 
