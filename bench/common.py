@@ -13,11 +13,16 @@ import hashlib
 import hmac
 import json
 import json.encoder
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import repeat
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
@@ -294,3 +299,73 @@ def summarise(rounds: list[list[float]], *, worst_is_max: bool = False) -> dict[
         "best": max(flat) if worst_is_max else min(flat),
         "median": statistics.median([statistics.median(r) for r in rounds]),
     }
+
+
+# -- servers in a child process ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChildServer:
+    """A server script run by *our* interpreter (this checkout) in a child process.
+
+    So its work does not take the benchmarking interpreter's GIL. The script prints its URL on
+    the first line, may then answer lines written to its stdin, and stops at EOF on stdin. The
+    peers' process has no kraken of ours: run.py tells it our interpreter in
+    ``BENCH_OURS_PYTHON``.
+    """
+
+    def __init__(self, what: str, script: str, *args: str) -> None:
+        python = os.environ.get("BENCH_OURS_PYTHON") or sys.executable
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        env["PYTHONPATH"] = str(ROOT)
+        self.what = what
+        self._proc = subprocess.Popen(
+            [python, "-c", script, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        self.url = self.read_line().strip()
+        if "://" not in self.url:
+            self.close()
+            raise RuntimeError(f"{what} did not start with {python} (status {self._proc.poll()})")
+
+    def send(self, line: str) -> None:
+        """Write one command line to the server."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(line + "\n")
+        self._proc.stdin.flush()
+
+    def read_line(self) -> str:
+        """The server's next output line."""
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.what} exited (status {self._proc.poll()})")
+        return line
+
+    def close(self) -> None:
+        """EOF on the server's stdin, then wait (kill after 10 s); idempotent."""
+        if self._proc.poll() is not None:
+            return
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+    def __enter__(self) -> ChildServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -45,28 +45,22 @@ import gc
 import http.client
 import json
 import math
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from common import API_SECRET, Case, Reference
+from common import API_SECRET, Case, ChildServer, Reference
 
 ROW = "B8"
-ROOT = Path(__file__).resolve().parents[2]
 PATH = "/0/private/Balance"
 MAX_CALLS = 2_000  # per timing: ~1 s on loopback
 MAX_WARMUP = 200
 CHECK_CALLS = 3
-PYTHON_ENV = "BENCH_OURS_PYTHON"  # our interpreter, for the server of the peers' process
 # The fake's starting USD balance (FakeKraken's default balances).
 ZUSD = Decimal(100_000)
 # One key per implementation (all with API_SECRET): nonces of one never reach another's key.
@@ -134,58 +128,27 @@ with FakeKrakenServer(fake, tick_interval=60.0) as server:
 class _FakeServer:
     """The fake exchange in a child process running our interpreter."""
 
-    def __init__(self, python: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        env["PYTHONPATH"] = str(ROOT)
+    def __init__(self) -> None:
         keys = json.dumps({key: API_SECRET for key in KEYS.values()})
-        self._proc = subprocess.Popen(
-            [python, "-c", _SERVER, keys],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        assert self._proc.stdout is not None
-        self.url = self._proc.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            self.close()
-            raise RuntimeError(
-                f"B8 fake exchange did not start with {python} (status {self._proc.poll()})"
-            )
+        self._child = ChildServer("B8 fake exchange", _SERVER, keys)
+        self.url = self._child.url
+        self.close = self._child.close
 
     def stats(self, key: str) -> dict[str, Any]:
         """What the server answered ``key`` so far: ok / errors / last_error / nonces."""
-        assert self._proc.stdin is not None
-        assert self._proc.stdout is not None
-        self._proc.stdin.write("stats\n")
-        self._proc.stdin.flush()
-        line = self._proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"B8 fake exchange exited (status {self._proc.poll()})")
-        stats: dict[str, Any] = json.loads(line).get(
+        self._child.send("stats")
+        stats: dict[str, Any] = json.loads(self._child.read_line()).get(
             key, {"ok": 0, "errors": 0, "last_error": "", "nonces": 0}
         )
         return stats
-
-    def close(self) -> None:
-        if self._proc.poll() is not None:
-            return
-        assert self._proc.stdin is not None
-        self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
 
 
 _server: list[_FakeServer] = []  # this process's server, started on first use
 
 
-def _fake(python: str) -> _FakeServer:
+def _fake() -> _FakeServer:
     if not _server:
-        server = _FakeServer(python)
+        server = _FakeServer()
         atexit.register(server.close)
         _server.append(server)
     return _server[0]
@@ -244,7 +207,6 @@ class _Latency:
     def __init__(
         self,
         who: str,
-        python: str,
         *,
         make: SyncMake | None = None,
         amake: AsyncMake | None = None,
@@ -252,7 +214,6 @@ class _Latency:
     ) -> None:
         self.who = who
         self.key = KEYS[who]
-        self.python = python
         self._make = make
         self._amake = amake
         self._balances = balances
@@ -298,7 +259,7 @@ class _Latency:
 
     def check(self) -> None:
         """A few calls: each result carries the fake's USD, and the fake took every nonce."""
-        server = _fake(self.python)
+        server = _fake()
         before = server.stats(self.key)
         for result in self._sample(server.url, CHECK_CALLS):
             zusd = self._balances(result).get("ZUSD")
@@ -307,7 +268,7 @@ class _Latency:
         _check_counts(self.who, before, server.stats(self.key), CHECK_CALLS)
 
     def _measure(self, n: int, repeats: int, warmup: int) -> list[list[float]]:
-        server = _fake(self.python)
+        server = _fake()
         n, warmup = min(n, MAX_CALLS), min(warmup, MAX_WARMUP)
         before = server.stats(self.key)
         runs = self._run(server.url, n, repeats, warmup)
@@ -379,8 +340,8 @@ def _ref_make(url: str, key: str) -> tuple[Op, Callable[[], object]]:
     return call, conn.close
 
 
-def _ref_cases(python: str, who: str, suffix: str = "", note: str = "") -> list[Case]:
-    return _Latency(who, python, make=_ref_make).cases(
+def _ref_cases(who: str, suffix: str = "", note: str = "") -> list[Case]:
+    return _Latency(who, make=_ref_make).cases(
         "ref_balance",
         "stdlib reference: http.client kept alive, Reference.prepare_json + json.loads + error"
         " check" + note,
@@ -407,20 +368,19 @@ async def _ours_amake(url: str, key: str) -> tuple[AsyncOp, Callable[[], Awaitab
 
 
 def ours_cases() -> list[Case]:
-    python = sys.executable
     return [
-        *_Latency("ours-sync", python, make=_ours_make).cases(
+        *_Latency("ours-sync", make=_ours_make).cases(
             "ours_balance_sync",
             "ours: SpotClient.get_account_balance() (httpx, JSON body)",
             "ours",
         ),
-        *_Latency("ours-async", python, amake=_ours_amake).cases(
+        *_Latency("ours-async", amake=_ours_amake).cases(
             "ours_balance_async",
             "ours: AsyncSpotClient.get_account_balance() (asyncio, httpx, JSON body)",
             "ours",
             flavour="async",
         ),
-        *_ref_cases(python, "ref"),
+        *_ref_cases("ref"),
     ]
 
 
@@ -468,21 +428,19 @@ def _envelope(reply: Any) -> Any:
 
 
 def peer_cases() -> list[Case]:
-    # Our interpreter runs the server (run.py sets it; this venv has no uvicorn).
-    python = os.environ.get(PYTHON_ENV, sys.executable)
     return [
-        *_Latency("pks-sync", python, make=_pks_make).cases(
+        *_Latency("pks-sync", make=_pks_make).cases(
             "pks_balance_sync",
             "python-kraken-sdk SpotClient.request('POST', '/0/private/Balance') (requests, form)",
             "peer",
         ),
-        *_Latency("pks-async", python, amake=_pks_amake).cases(
+        *_Latency("pks-async", amake=_pks_amake).cases(
             "pks_balance_async",
             "python-kraken-sdk SpotAsyncClient.request(...) (asyncio, aiohttp, form)",
             "peer",
             flavour="async",
         ),
-        *_Latency("krakenex", python, make=_krakenex_make, balances=_envelope).cases(
+        *_Latency("krakenex", make=_krakenex_make, balances=_envelope).cases(
             "krakenex_balance",
             "krakenex API.query_private('Balance') (requests, form, nonce = time.time_ns())",
             "peer",
@@ -491,11 +449,11 @@ def peer_cases() -> list[Case]:
             " back to back on loopback the fake refused ~2 % of its calls (EAPI:Invalid nonce,"
             " as Kraken would), so here its _nonce is time.time_ns",
         ),
-        *_Latency("ccxt", python, make=_ccxt_make, balances=_envelope).cases(
+        *_Latency("ccxt", make=_ccxt_make, balances=_envelope).cases(
             "ccxt_balance",
             "ccxt kraken.privatePostBalance() (requests, form, rate limiter off)",
             "peer",
             note="ccxt's rate limiter is off: it charges Balance 3 x 1 s",
         ),
-        *_ref_cases(python, "ref-peers", "@peers", " [peers' process: control]"),
+        *_ref_cases("ref-peers", "@peers", " [peers' process: control]"),
     ]

@@ -28,16 +28,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import urllib.request
-from pathlib import Path
 from typing import Any
 
-from common import API_SECRET, Case
+from common import API_SECRET, ROOT, Case, ChildServer
 
 ROW = "B6"
-ROOT = Path(__file__).resolve().parents[2]
 THREADS, THREAD_CALLS = 8, 25
 TASKS, TASK_CALLS = 50, 4
 PROCESSES, PROCESS_CALLS = 4, 50
@@ -82,24 +79,9 @@ class StrictServer:
     _instance: StrictServer | None = None
 
     def __init__(self, keys: list[str]) -> None:
-        # The peers' process learns our interpreter from run.py (it has no kraken of ours).
-        python = os.environ.get("BENCH_OURS_PYTHON", sys.executable)
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        env["PYTHONPATH"] = str(ROOT)
-        self._proc = subprocess.Popen(
-            [python, "-c", _SERVER, json.dumps(keys), API_SECRET],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        assert self._proc.stdout is not None
-        self.url = self._proc.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            self.close()
-            raise RuntimeError(f"B6 server did not start (status {self._proc.poll()})")
-        atexit.register(self.close)
+        self._child = ChildServer("B6 server", _SERVER, json.dumps(keys), API_SECRET)
+        self.url = self._child.url
+        atexit.register(self._child.close)
 
     @classmethod
     def get(cls, keys: list[str]) -> StrictServer:
@@ -112,16 +94,6 @@ class StrictServer:
         with urllib.request.urlopen(f"{self.url}/bench/stats/{key}", timeout=10) as reply:
             data = json.loads(reply.read())
         return data["requests"], data["accepted"]
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            assert self._proc.stdin is not None
-            self._proc.stdin.close()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
 
 
 def _key(name: str) -> str:
@@ -208,26 +180,33 @@ def _tasks(main: Any) -> Any:
     return once
 
 
-def _processes(script: str, python: str | None = None) -> Any:
-    """PROCESSES interpreters running ``script`` (argv: url key secret calls [folder])."""
+# A worker process: this module's own call builders (`_our_call`, `_peer_call`), from bench/.
+_WORKER = """
+import sys
+sys.path[:0] = [sys.argv[1]]
+from rows.nonces import process_worker
+process_worker(*sys.argv[2:])
+"""
+
+
+def process_worker(who: str, url: str, key: str, calls: str, folder: str) -> None:
+    """Run in each worker process: ``calls`` calls, then print how many failed."""
+    call = _our_call(url, key, folder) if who == "ours" else _peer_call(who, url, key)
+    print(sum(not call() for _ in range(int(calls))))
+
+
+def _processes(who: str) -> Any:
+    """PROCESSES interpreters of ``who`` (``ours``: this checkout, else the peers' venv)."""
 
     def once(url: str, key: str) -> tuple[int, int]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        if python is None:  # ours: this checkout
+        if who == "ours":
             env["PYTHONPATH"] = str(ROOT)
+        args = [url, key, str(PROCESS_CALLS)]
         with tempfile.TemporaryDirectory() as folder:
             procs = [
                 subprocess.Popen(
-                    [
-                        python or sys.executable,
-                        "-c",
-                        textwrap.dedent(script),
-                        url,
-                        key,
-                        API_SECRET,
-                        str(PROCESS_CALLS),
-                        folder,
-                    ],
+                    [sys.executable, "-c", _WORKER, str(ROOT / "bench"), who, *args, folder],
                     stdout=subprocess.PIPE,
                     text=True,
                     env=env,
@@ -247,41 +226,35 @@ def _processes(script: str, python: str | None = None) -> Any:
 
 # -- ours ------------------------------------------------------------------------------------------
 
-_OURS_PROCESS = """
-    import sys
+
+def _our_call(url: str, key: str, nonce_folder: str | None = None) -> Any:
+    """One private Balance call of ours (nonces from a FileNonceSource when a folder is given)."""
     import kraken
     from kraken.adapters.nonce_file import FileNonceSource
-    url, key, secret, calls, folder = sys.argv[1:]
-    client = kraken.SpotClient(api_key=key, api_secret=secret, base_url=url, rate_limit="off",
-                               nonce_source=FileNonceSource(folder))
-    failed = 0
-    for _ in range(int(calls)):
+
+    client = kraken.SpotClient(
+        api_key=key,
+        api_secret=API_SECRET,
+        base_url=url,
+        rate_limit="off",
+        nonce_source=FileNonceSource(nonce_folder) if nonce_folder else None,
+    )
+
+    def call() -> bool:
         try:
             client.get_account_balance()
         except kraken.KrakenError:
-            failed += 1
-    print(failed)
-"""
+            return False
+        return True
+
+    return call
+
 
 OURS = ["ours_threads", "ours_tasks", "ours_processes"]
 
 
 def ours_cases() -> list[Case]:
     import kraken
-
-    def sync_call(url: str, key: str) -> Any:
-        client = kraken.SpotClient(
-            api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off"
-        )
-
-        def call() -> bool:
-            try:
-                client.get_account_balance()
-            except kraken.KrakenError:
-                return False
-            return True
-
-        return call
 
     async def tasks_main(url: str, key: str) -> int:
         import asyncio
@@ -303,12 +276,12 @@ def ours_cases() -> list[Case]:
         return failed
 
     scenarios = [
-        ("ours_threads", "ours: SpotClient shared by 8 threads", _threads(sync_call)),
+        ("ours_threads", "ours: SpotClient shared by 8 threads", _threads(_our_call)),
         ("ours_tasks", "ours: AsyncSpotClient shared by 50 asyncio tasks", _tasks(tasks_main)),
         (
             "ours_processes",
             "ours: 4 processes, SpotClient(nonce_source=FileNonceSource) each",
-            _processes(_OURS_PROCESS),
+            _processes("ours"),
         ),
     ]
     keys = [_key(name) for name in OURS]
@@ -339,37 +312,6 @@ def ours_cases() -> list[Case]:
 
 
 # -- peers -----------------------------------------------------------------------------------------
-
-_PEER_PROCESS = """
-    import sys
-    url, key, secret, calls, _folder = sys.argv[1:]
-    failed = 0
-    if "{peer}" == "pks":
-        from kraken.spot import SpotClient
-        client = SpotClient(key=key, secret=secret, url=url)
-        def call():
-            client.request("POST", "/0/private/Balance")
-    elif "{peer}" == "krakenex":
-        import krakenex
-        api = krakenex.API(key=key, secret=secret)
-        api.uri = url
-        def call():
-            reply = api.query_private("Balance")
-            if reply.get("error"):
-                raise RuntimeError(reply["error"])
-    else:
-        import ccxt
-        ex = ccxt.kraken({"apiKey": key, "secret": secret, "enableRateLimit": False})
-        ex.urls["api"] = {"public": url, "private": url}
-        def call():
-            ex.privatePostBalance()
-    for _ in range(int(calls)):
-        try:
-            call()
-        except Exception:
-            failed += 1
-    print(failed)
-"""
 
 PEERS = [
     f"{peer}_{scenario}"
@@ -468,7 +410,7 @@ def peer_cases() -> list[Case]:
             once = _tasks(pks_tasks)
         else:
             label = f"{labels[peer]}: 4 processes"
-            once = _processes(_PEER_PROCESS.replace("{peer}", peer), sys.executable)
+            once = _processes(peer)
         cases.append(
             Case(
                 name,

@@ -41,24 +41,18 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from common import Case
+from common import Case, ChildServer
 
 ROW = "B9"
-ROOT = Path(__file__).resolve().parents[2]
 # The peers' process runs the server with our interpreter too (set by run.py's PeerWorker).
-OURS_PYTHON_ENV = "BENCH_OURS_PYTHON"
 DROPS = 20  # drops per value (ours, reference)
 PEER_DROPS = 3  # python-kraken-sdk sleeps 1-2 s per drop
 PEER_REPEATS = 3  # at most, per round
@@ -114,21 +108,15 @@ with LoopbackWsServer(handler) as server:
 class DropServer:
     """The child process's stub server: ``drop()`` then, later, ``dropped_at()``."""
 
-    def __init__(self, proc: subprocess.Popen[str], url: str) -> None:
-        self._proc = proc
-        self.url = url
+    def __init__(self, child: ChildServer) -> None:
+        self._child = child
+        self.url = child.url
 
     def _ask(self, command: str) -> None:
-        assert self._proc.stdin is not None
-        self._proc.stdin.write(command + "\n")
-        self._proc.stdin.flush()
+        self._child.send(command)
 
     def _answer(self) -> Any:
-        assert self._proc.stdout is not None
-        line = self._proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"B9 server exited (status {self._proc.poll()})")
-        return json.loads(line)
+        return json.loads(self._child.read_line())
 
     def drop(self) -> None:
         """Ask for the drop; the answer waits in the pipe until :meth:`dropped_at`."""
@@ -154,31 +142,8 @@ class DropServer:
 @contextmanager
 def drop_server() -> Iterator[DropServer]:
     """The stub server in a child process (always our interpreter and this checkout)."""
-    python = os.environ.get(OURS_PYTHON_ENV) or sys.executable
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen(
-        [python, "-c", _SERVER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("ws://"):
-            raise RuntimeError(f"B9 server did not start (status {proc.poll()})")
-        yield DropServer(proc, url)
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with ChildServer("B9 server", _SERVER) as child:
+        yield DropServer(child)
 
 
 class _Acks:

@@ -19,20 +19,15 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from common import Case
+from common import Case, ChildServer
 
 ROW = "B5"
-ROOT = Path(__file__).resolve().parents[2]
 MAX_MESSAGES = 20_000  # per timing; keeps one timing well under a second on loopback
 TICKER = {
     "channel": "ticker",
@@ -82,30 +77,8 @@ with LoopbackWsServer(flood) as server:
 @contextmanager
 def flood_server() -> Iterator[str]:
     """The flooding server in a child process; yields its ``ws://`` URL."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, TEXT],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("ws://"):
-            raise RuntimeError(f"B5 flood server did not start (status {proc.poll()})")
-        yield url
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with ChildServer("B5 flood server", _SERVER, TEXT) as server:
+        yield server.url
 
 
 def _raw_once(url: str, n: int) -> float:
