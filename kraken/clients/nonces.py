@@ -4,7 +4,7 @@ Kraken rejects a nonce that is not greater than the last one it *processed* for 
 things are needed for that to hold under threads and tasks:
 
 1. the values are strictly increasing across the process: one :class:`NonceFloor` per key,
-   advanced under a ``threading.Lock`` that is never held across I/O;
+   advanced only by the holder of the key's gate (below), so it needs no lock of its own;
 2. requests arrive in nonce order: a per-key gate is held from taking the nonce until the reply
    has come back, so a later nonce cannot overtake an earlier one on another connection. The
    gate is one ``threading.Lock`` per key for the whole process; async callers queue first on
@@ -26,25 +26,25 @@ __all__ = ["KeyState", "key_state"]
 
 
 class KeyState:
-    """The nonce floor and the sync ordering gate of one API key."""
+    """The nonce floor and the process-wide ordering gate of one API key.
 
-    __slots__ = ("floor", "gate", "lock")
+    Every sync and async caller takes a nonce only while holding ``gate`` (the async ``KeyGate``
+    holds it too), which is what makes the floor safe without a lock of its own.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("fingerprint", "floor", "gate", "next_nonce")
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
         self.floor = NonceFloor()
-        self.lock = threading.Lock()
         self.gate = threading.Lock()
-
-    def next_nonce(self, now_ns: int) -> int:
-        """The next strictly increasing nonce for this key (thread-safe)."""
-        with self.lock:
-            return self.floor.next(now_ns)
+        #: ``next_nonce(now_ns)``: the next strictly increasing nonce; call it holding ``gate``.
+        self.next_nonce = self.floor.next
 
     def observe(self, nonce: int) -> None:
-        """Raise the floor to ``nonce`` (a value handed out by a plugged NonceSource)."""
-        with self.lock:
-            if nonce > self.floor.last:
-                self.floor.last = nonce
+        """Raise the floor to ``nonce`` (from a plugged NonceSource); call it holding ``gate``."""
+        if nonce > self.floor.last:
+            self.floor.last = nonce
 
 
 _registry: dict[str, KeyState] = {}
@@ -56,5 +56,5 @@ def key_state(fingerprint: str) -> KeyState:
     state = _registry.get(fingerprint)
     if state is None:
         with _registry_lock:
-            state = _registry.setdefault(fingerprint, KeyState())
+            state = _registry.setdefault(fingerprint, KeyState(fingerprint))
     return state

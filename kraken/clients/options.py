@@ -60,6 +60,7 @@ class RestOptions:
         "keep_alive_msecs",
         "max_rate_limit_wait",
         "nonce_source",
+        "now_ns",
         "parse_exceptions",
         "planner",
         "proxy",
@@ -104,8 +105,9 @@ class RestOptions:
         )
         self.custom_timestamp_fn = _callable_or_none(custom_timestamp_fn, "custom_timestamp_fn")
         self.credentials = self._credentials(client_name, api_key, api_secret)
-        self.signer = (
-            HmacSha512Signer(self.credentials.secret_bytes)
+        # The bound __call__ of the pre-keyed signer: a bound method call is the cheapest one.
+        self.signer: Callable[[bytes], str] | None = (
+            HmacSha512Signer(self.credentials.secret_bytes).__call__
             if self.credentials is not None
             and self.credentials.secret_bytes is not None
             and self.custom_sign_message_fn is None
@@ -140,6 +142,11 @@ class RestOptions:
         self.parse_exceptions = bool(parse_exceptions)
         self.nonce_source = nonce_source
         self.clock: Clock = clock or _SYSTEM_CLOCK
+        #: ``now_ns()``: the time the next nonce is computed from, in nanoseconds: the clock's,
+        #: or ``custom_timestamp_fn``'s milliseconds scaled (bound once: it runs on every call).
+        self.now_ns: Callable[[], int] = (
+            self.clock.time_ns if self.custom_timestamp_fn is None else self._timestamp_fn_ns
+        )
         self.rate_limit = RateLimitMode.parse(rate_limit)
         self.tier = Tier.parse(tier)
         if retry is not None and not isinstance(retry, RetryPolicy):
@@ -186,19 +193,17 @@ class RestOptions:
             )
         return Credentials(api_key, api_secret)
 
-    def now_ns(self) -> int:
-        """The time the next nonce is computed from: ``custom_timestamp_fn`` (ms) or the clock."""
-        if self.custom_timestamp_fn is not None:
-            milliseconds = self.custom_timestamp_fn()
-            if isinstance(milliseconds, bool) or not isinstance(
-                milliseconds, int | float | Decimal
-            ):
-                raise KrakenUsageError(
-                    "custom_timestamp_fn must return milliseconds as a number, "
-                    f"not {type(milliseconds).__name__}."
-                )
-            return nanoseconds_from_milliseconds(milliseconds)
-        return self.clock.time_ns()
+    def _timestamp_fn_ns(self) -> int:
+        """``custom_timestamp_fn``'s milliseconds, checked and scaled to nanoseconds."""
+        if self.custom_timestamp_fn is None:
+            raise RuntimeError("_timestamp_fn_ns needs a custom_timestamp_fn")
+        milliseconds = self.custom_timestamp_fn()
+        if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float | Decimal):
+            raise KrakenUsageError(
+                "custom_timestamp_fn must return milliseconds as a number, "
+                f"not {type(milliseconds).__name__}."
+            )
+        return nanoseconds_from_milliseconds(milliseconds)
 
     def __repr__(self) -> str:
         return f"RestOptions(base_url={self.builder.base_url!r}, credentials={self.credentials!r})"

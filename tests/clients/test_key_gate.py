@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from kraken.clients._async.support import KeyGate, key_gate
+from kraken.clients.nonces import key_state
 
 pytestmark = pytest.mark.anyio
 
@@ -110,13 +111,13 @@ async def test_a_thread_holding_the_key_keeps_tasks_out_until_it_lets_go() -> No
 
 
 async def test_one_gate_per_key_and_event_loop() -> None:
-    assert key_gate("fingerprint-a") is key_gate("fingerprint-a")
-    assert key_gate("fingerprint-a") is not key_gate("fingerprint-b")
+    assert key_gate(key_state("fingerprint-a")) is key_gate(key_state("fingerprint-a"))
+    assert key_gate(key_state("fingerprint-a")) is not key_gate(key_state("fingerprint-b"))
 
 
 def test_each_event_loop_gets_its_own_gate(anyio_backend: str) -> None:
     async def gate_of_this_loop() -> KeyGate:
-        return key_gate("fingerprint-loops")
+        return key_gate(key_state("fingerprint-loops"))
 
     first = anyio.run(gate_of_this_loop, backend=anyio_backend)
     second = anyio.run(gate_of_this_loop, backend=anyio_backend)

@@ -81,7 +81,7 @@ BUILDER = RequestBuilder("https://futures.kraken.com", user_agent="test")
 
 
 def sign(draft: AuthentDraft, nonce: int) -> str:
-    return SIGNER(draft.message(nonce, draft.body(nonce)))
+    return SIGNER(draft.signing_input(nonce)[1])
 
 
 def test_signed_path_drops_only_the_derivatives_prefix() -> None:
@@ -124,7 +124,7 @@ def test_batchorder_carries_json_inside_a_form_field() -> None:
     }
     draft = BUILDER.prepare(BATCH, {"json": orders})
     assert isinstance(draft, AuthentDraft)
-    body = draft.body(1)
+    body, _ = draft.signing_input(1)
     assert unquote(body.decode().removeprefix("json=")) == (
         '{"batchOrder":[{"order":"send","order_tag":"1","size":1.5,"limitPrice":0.10}]}'
     )
@@ -250,9 +250,6 @@ def test_json_bodies_are_signed_as_sent() -> None:
     )
     draft = BUILDER.prepare(endpoint, {"rfqUid": "r1", "bid": "1.5"})
     assert isinstance(draft, AuthentDraft)
-    body = draft.body(5)
+    body, message = draft.signing_input(5)
     assert body == b'{"bid":"1.5"}'
-    assert (
-        draft.message(5, body)
-        == hashlib.sha256(b'{"bid":"1.5"}5/api/v3/rfqs/r1/place-offer').digest()
-    )
+    assert message == hashlib.sha256(b'{"bid":"1.5"}5/api/v3/rfqs/r1/place-offer').digest()

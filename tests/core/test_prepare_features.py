@@ -58,19 +58,19 @@ def test_query_param_on_a_signed_post_is_part_of_the_signed_path() -> None:
     draft = BUILDER.prepare(GET_TASK, {"id": "TGWOJ4JQPOTZT2", "page_size": 5})
     assert isinstance(draft, PendingSignature)
     assert draft.path == "/0/private/GetCustodyTask?id=TGWOJ4JQPOTZT2"
-    body = draft.body(1616492376594)
+    body, message = draft.signing_input(1616492376594)
     assert body == b'{"nonce":1616492376594,"page_size":5}'
     signed = draft.finish(1616492376594, body, "key", reference(draft.path, 1616492376594, body))
     assert signed.url == "https://api.kraken.com/0/private/GetCustodyTask?id=TGWOJ4JQPOTZT2"
     # The draft's MAC input is the reference's: path with query, SHA256(nonce + exact body).
     expected_inner = hashlib.sha256(b"1616492376594" + body).digest()
-    assert draft.message(1616492376594, body) == draft.path.encode() + expected_inner
+    assert message == draft.path.encode() + expected_inner
 
 
 def test_header_params_travel_as_headers() -> None:
     draft = BUILDER.prepare(DEPOSITS, {"asset": "BTC", "x-vault-id": "V123"})
     assert isinstance(draft, PendingSignature)
-    request = draft.finish(1, draft.body(1), "key", "sig")
+    request = draft.finish(1, draft.signing_input(1)[0], "key", "sig")
     assert request.headers["x-vault-id"] == "V123"
     assert b"vault" not in request.body
 
@@ -107,19 +107,20 @@ def test_embed_get_signs_path_with_query_and_nonce_alone() -> None:
     draft = BUILDER.prepare(EMBED_GET, {"user": "AA 1", "quote": "USD"})
     assert isinstance(draft, EmbedDraft)
     assert draft.signed_path == "/b2b/assets/AA%201?quote=USD"
-    assert draft.body(7) == b""
+    body, message = draft.signing_input(7)
+    assert body == b""
     request = draft.finish(7, b"", "key", reference(draft.signed_path, 7, b""))
     assert request.method == "GET"
     assert request.headers["API-Nonce"] == "7"
     assert request.url == "https://api.kraken.com/b2b/assets/AA%201?quote=USD"
     # GET: the hash covers the nonce alone.
-    assert draft.message(7, b"") == draft.signed_path.encode() + hashlib.sha256(b"7").digest()
+    assert message == draft.signed_path.encode() + hashlib.sha256(b"7").digest()
 
 
 def test_embed_post_signs_compact_json_without_a_nonce_field() -> None:
     draft = BUILDER.prepare(EMBED_POST, {"email": "a@b.c"})
     assert isinstance(draft, EmbedDraft)
-    body = draft.body(9)
+    body, _ = draft.signing_input(9)
     assert body == b'{"email":"a@b.c"}'
     request = draft.finish(9, body, "key", "sig")
     assert request.headers["Content-Type"] == "application/json"

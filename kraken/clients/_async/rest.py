@@ -309,13 +309,12 @@ class AsyncRestClient:
         options = self._options
         credentials, key = self._require_credentials(endpoint)
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
-        async with key_gate(credentials.fingerprint):
+        async with key_gate(key):
             if options.nonce_source is None:
                 nonce = key.next_nonce(options.now_ns())
             else:
                 nonce = await self._next_nonce(key)
-            body = pending.body(nonce)
-            message = pending.message(nonce, body)
+            body, message = pending.signing_input(nonce)
             if options.signer is not None:
                 signature = options.signer(message)
             else:

@@ -18,7 +18,7 @@ import anyio
 import anyio.abc
 import anyio.lowlevel
 
-from kraken.clients.nonces import key_state
+from kraken.clients.nonces import KeyState
 from kraken.core.errors import KrakenUsageError
 
 __all__ = ["Group", "Mailbox", "Waiter", "Wakeup", "key_gate", "new_lock", "resolve"]
@@ -134,9 +134,9 @@ class KeyGate:
         self._leave_local()
 
 
-def key_gate(fingerprint: str) -> KeyGate:
+def key_gate(state: KeyState) -> KeyGate:
     """The ordering gate for one key in the running event loop (asyncio or trio)."""
-    key = (fingerprint, _loop_key())
+    key = (state.fingerprint, _loop_key())
     gate = _gates.get(key)
     if gate is None:
         with _gates_lock:
@@ -144,7 +144,7 @@ def key_gate(fingerprint: str) -> KeyGate:
                 # Forget gates nobody holds (typically of event loops that have ended).
                 for stale in [k for k, g in _gates.items() if not g.locked()]:
                     del _gates[stale]
-            gate = _gates.setdefault(key, KeyGate(key_state(fingerprint).gate))
+            gate = _gates.setdefault(key, KeyGate(state.gate))
     return gate
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.lowlevel
 
-from kraken.clients.nonces import key_state
+from kraken.clients.nonces import KeyState
 from kraken.core.errors import KrakenUsageError
 
 __all__ = ["Group", "Mailbox", "Waiter", "Wakeup", "key_gate", "new_lock", "resolve"]
@@ -60,9 +60,9 @@ def sleep(seconds: float, clock: object = None) -> None:
     time.sleep(seconds)
 
 
-def key_gate(fingerprint: str) -> threading.Lock:
+def key_gate(key: KeyState) -> threading.Lock:
     """The process-wide ordering gate for one key, shared by every thread."""
-    return key_state(fingerprint).gate
+    return key.gate
 
 
 class Group:

@@ -46,13 +46,9 @@ class AuthentDraft:
         self._post_data = query + body.decode()
         self._headers = headers
 
-    def body(self, nonce: int) -> bytes:
-        """The body bytes (the nonce travels in a header, not in the body)."""
-        return self._body
-
-    def message(self, nonce: int, body: bytes) -> bytes:
-        """The bytes the HMAC covers: ``SHA256(postData + nonce + endpointPath)``."""
-        return futures_message(self._post_data, str(nonce), self.signed_path)
+    def signing_input(self, nonce: int) -> tuple[bytes, bytes]:
+        """The body (the nonce travels in a header) and ``SHA256(postData + nonce + path)``."""
+        return self._body, futures_message(self._post_data, str(nonce), self.signed_path)
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
         """The final request with ``APIKey``, ``Nonce`` and ``Authent`` headers."""

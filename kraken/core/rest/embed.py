@@ -35,13 +35,9 @@ class EmbedDraft:
         self._body = body
         self._headers = headers
 
-    def body(self, nonce: int) -> bytes:
-        """The body bytes (the nonce travels in ``API-Nonce``)."""
-        return self._body
-
-    def message(self, nonce: int, body: bytes) -> bytes:
-        """The bytes the HMAC covers: ``path_with_query || SHA256(nonce || body)``."""
-        return spot_message(self.signed_path, nonce, body)
+    def signing_input(self, nonce: int) -> tuple[bytes, bytes]:
+        """The body (the nonce travels in ``API-Nonce``) and ``path || SHA256(nonce || body)``."""
+        return self._body, spot_message(self.signed_path, nonce, self._body)
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
         """The final request with ``API-Key``, ``API-Nonce`` and ``API-Sign`` headers."""

@@ -25,6 +25,8 @@ __all__ = [
     "encode_json",
     "float_text",
     "json_text",
+    "plain_form_rest",
+    "plain_json_rest",
     "to_wire",
 ]
 
@@ -93,13 +95,15 @@ def to_wire(value: Any, name: str) -> Any:
         return decimal_text(value, name=name)
     if kind is float:
         return float_text(value, name=name)
-    # Subclasses (str or int enums, numpy-free int types) are reduced to the plain builtin.
+    # Subclasses (str or int enums, numpy-free int types) are reduced to the plain builtin they
+    # hold: a `class Side(str, Enum)` member travels as its value ("buy"), as json.dumps writes
+    # it, never as its str() ("Side.BUY").
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
-        return str(value)
+        return str.__str__(value)
     if isinstance(value, Decimal):
         return decimal_text(value, name=name)
     if isinstance(value, float):
@@ -177,7 +181,12 @@ def _flatten(prefix: str, value: Any, out: list[str]) -> None:
         for index, item in enumerate(value):
             _flatten(f"{prefix}[{index}]", item, out)
     else:
-        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str):
+            text = str.__str__(value)  # a str enum member is its value (see to_wire)
+        else:
+            text = str(value)
         out.append(f"{_quote(prefix)}={_quote(text)}")
 
 
@@ -195,3 +204,73 @@ def encode_form(fields: Mapping[str, Any], *, nonce: int | None = None) -> str:
         else:
             _flatten(key, value, out)
     return "&".join(out)
+
+
+# The fused fast paths below build a whole body with two C-level joins and then check the
+# result in a few C-level passes, instead of validating each value in Python and then encoding
+# it (bench B2: ~1.3 us of a 7 us prepare, Python 3.11). They answer None whenever anything is
+# not plain, and the caller then takes the general path, which produces the same bytes.
+
+# Bytes that keep a JSON string from being written as it is: '"', backslash, controls, DEL
+# (encode_basestring_ascii escapes them) and every non-ASCII byte (it writes those as \\uXXXX).
+_JSON_NOT_PLAIN = bytes([*range(0x20), ord('"'), ord("\\"), *range(0x7F, 0x100)])
+
+
+def plain_json_rest(params: dict[Any, Any]) -> bytes | None:
+    """A JSON object's end after its first member, ``,"k":"v","k2":"v2"}``, or None.
+
+    For a non-empty dict of plain strings, the bytes :func:`encode_json` writes for them after
+    the ``{"nonce":N`` a signed body starts with.
+
+    Plain: every key and value is a ``str`` of printable ASCII without ``"`` or backslash, so
+    JSON writes it as it is, and no value is empty (an empty required value must be refused by
+    the general path). Anything else, an int included, answers None.
+    """
+    try:
+        raw = '","'.join(map('":"'.join, params.items())).encode()
+    except TypeError:  # a key or value that is not a str
+        return None
+    # The joins wrote 4n - 2 quotes; deleting them and any byte that is not plain must delete
+    # nothing else.
+    if len(raw.translate(None, _JSON_NOT_PLAIN)) != len(raw) - 4 * len(params) + 2:
+        return None
+    if not all(params.values()):
+        return None
+    return b',"' + raw + b'"}'
+
+
+# ASCII bytes a form value keeps as they are (RFC 3986 unreserved), plus the '=' and '&' the
+# join writes between names, values and pairs.
+_FORM_KEPT = (_UNRESERVED_CHARS + "=&").encode()
+
+
+def plain_form_rest(params: dict[Any, Any]) -> bytes | None:
+    """A form body's end after its first pair, ``&k=v&k2=v2`` (RFC 3986 escapes), or None.
+
+    For a non-empty dict of plain strings, the bytes :func:`encode_form` writes for them after
+    the ``nonce=N`` a signed body starts with.
+
+    Plain: every key and value is a non-empty ``str`` of ASCII without ``=`` or ``&``; the
+    characters to escape are replaced one distinct character at a time (``%`` first), which
+    gives exactly what :func:`encode_form` writes.
+    """
+    try:
+        text = "&".join(map("=".join, params.items()))
+    except TypeError:  # a key or value that is not a str
+        return None
+    if not text.isascii():
+        return None
+    raw = text.encode()
+    count = len(params)
+    if raw.count(b"=") != count or raw.count(b"&") != count - 1 or not all(params.values()):
+        return None
+    escaped = raw.translate(None, _FORM_KEPT)
+    if not escaped:
+        return b"&" + raw
+    distinct = set(escaped.decode())
+    if "%" in distinct:  # first, so the escapes written next are not escaped again
+        text = text.replace("%", "%25")
+        distinct.discard("%")
+    for char in distinct:
+        text = text.replace(char, _ASCII_ESCAPES[ord(char)])
+    return ("&" + text).encode()

@@ -21,7 +21,14 @@ from urllib.parse import quote
 from kraken.core.errors import KrakenUsageError, MissingCredentialsError
 from kraken.core.rest.authent import AuthentDraft
 from kraken.core.rest.embed import EmbedDraft
-from kraken.core.rest.encoding import encode_form, encode_json, json_text, to_wire
+from kraken.core.rest.encoding import (
+    encode_form,
+    encode_json,
+    json_text,
+    plain_form_rest,
+    plain_json_rest,
+    to_wire,
+)
 from kraken.core.rest.endpoint import Auth, Endpoint, Payload
 from kraken.core.rest.values import Request
 
@@ -31,6 +38,8 @@ __all__ = [
     "RequestBuilder",
     "SignTarget",
     "SignedDraft",
+    "pending_signature",
+    "plain_pending_signature",
     "wire_fields",
 ]
 
@@ -157,14 +166,13 @@ def _render_path(endpoint: Endpoint[Any, Any], fields: dict[str, Any]) -> str:
 class SignedDraft(Protocol):
     """A validated, encoded request waiting for its nonce and signature (any signing scheme)."""
 
-    endpoint: str
-
-    def body(self, nonce: int) -> bytes:
-        """The exact body bytes for this nonce."""
+    @property
+    def endpoint(self) -> str:
+        """The catalogue name of the endpoint (``"submit_order"``)."""
         ...
 
-    def message(self, nonce: int, body: bytes) -> bytes:
-        """The bytes the HMAC-SHA512 covers."""
+    def signing_input(self, nonce: int) -> tuple[bytes, bytes]:
+        """The exact body bytes for this nonce, and the bytes the HMAC-SHA512 covers."""
         ...
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
@@ -179,7 +187,7 @@ class SignTarget:
     depend on the parameters (nearly all of Spot), so a call does not rebuild them.
     """
 
-    __slots__ = ("endpoint", "form", "headers", "path", "path_bytes", "url")
+    __slots__ = ("endpoint", "form", "head", "headers", "path", "path_bytes", "url")
 
     def __init__(
         self, endpoint: str, url: str, path: str, headers: dict[str, str], form: bool
@@ -189,6 +197,7 @@ class SignTarget:
         self.path = path
         self.path_bytes = path.encode()
         self.form = form
+        self.head = b"nonce=" if form else b'{"nonce":'  # the body's start: the nonce first
         headers["Content-Type"] = _FORM if form else _JSON
         self.headers = headers  # never mutated afterwards: finish() copies it
 
@@ -204,36 +213,64 @@ class PendingSignature:
     while holding the gate is a concatenation, a SHA-256 and the HMAC.
     """
 
-    __slots__ = ("_head", "_tail", "_target", "endpoint", "path")
+    __slots__ = ("_tail", "_target")
 
-    def __init__(self, target: SignTarget, fields: dict[str, Any]) -> None:
+    def __init__(self, target: SignTarget, tail: bytes) -> None:
+        """Use :func:`pending_signature` (any fields) or :func:`plain_pending_signature`."""
         self._target = target
-        self.endpoint = target.endpoint
-        self.path = target.path
-        if target.form:
-            text = encode_form(fields)
-            self._head = b"nonce=%d"
-            self._tail = ("&" + text).encode() if text else b""
-        else:
-            self._head = b'{"nonce":%d'
-            self._tail = (b"," + encode_json(fields)[1:]) if fields else b"}"
+        self._tail = tail
 
-    def body(self, nonce: int) -> bytes:
-        """The exact body bytes for this nonce (the nonce goes first)."""
-        return self._head % nonce + self._tail
+    @property
+    def endpoint(self) -> str:
+        """The catalogue name of the endpoint."""
+        return self._target.endpoint
 
-    def message(self, nonce: int, body: bytes) -> bytes:
-        """The bytes the HMAC covers: ``path || SHA256(nonce || body)``."""
-        return self._target.path_bytes + sha256(b"%d" % nonce + body).digest()
+    @property
+    def path(self) -> str:
+        """The URL path that is signed (with its query, if any)."""
+        return self._target.path
+
+    def signing_input(self, nonce: int) -> tuple[bytes, bytes]:
+        """The body for this nonce (it goes first) and ``path || SHA256(nonce || body)``."""
+        target = self._target
+        digits = b"%d" % nonce
+        body = target.head + digits + self._tail
+        return body, target.path_bytes + sha256(digits + body).digest()
 
     def finish(self, nonce: int, body: bytes, api_key: str, signature: str) -> Request:
         """The final request with ``API-Key`` and ``API-Sign`` (the nonce is in the body)."""
         target = self._target
-        headers = {**target.headers, "API-Key": api_key, "API-Sign": signature}
-        return Request("POST", target.url, headers, body, target.endpoint)
+        headers = target.headers.copy()
+        headers["API-Key"] = api_key
+        headers["API-Sign"] = signature
+        # tuple.__new__ skips the named tuple's Python-level __new__ (~0.1 us, bench B2).
+        return tuple.__new__(Request, ("POST", target.url, headers, body, target.endpoint))
 
     def __repr__(self) -> str:
         return f"PendingSignature(endpoint={self.endpoint!r}, path={self.path!r})"
+
+
+def pending_signature(target: SignTarget, fields: dict[str, Any]) -> PendingSignature:
+    """The draft of validated wire ``fields`` (see :func:`wire_fields`) for ``target``."""
+    if target.form:
+        text = encode_form(fields)
+        return PendingSignature(target, ("&" + text).encode() if text else b"")
+    return PendingSignature(target, (b"," + encode_json(fields)[1:]) if fields else b"}")
+
+
+def plain_pending_signature(
+    target: SignTarget, required: frozenset[str], params: dict[Any, Any]
+) -> PendingSignature | None:
+    """The draft of a dict of plain strings in one fused pass, or None to validate fully.
+
+    Plain as :func:`~kraken.core.rest.encoding.plain_json_rest` says, with every
+    ``required`` name present and no ``nonce``. The bytes are those :func:`pending_signature`
+    writes for the same params; the general path is ~1.3 us slower (bench B2).
+    """
+    if "nonce" in params or not params.keys() >= required:
+        return None
+    rest = plain_form_rest(params) if target.form else plain_json_rest(params)
+    return None if rest is None else PendingSignature(target, rest)
 
 
 class RequestBuilder:
@@ -292,10 +329,15 @@ class RequestBuilder:
         ``keys_available=False`` with an ``access_token`` sends a ``bearer_ok`` Futures endpoint
         with ``Authorization: Bearer`` instead of ``Authent``.
         """
-        fields = wire_fields(endpoint, params, strict=self.strict)
         cached = self._targets.get(id(endpoint))
         if cached is not None and cached[0] is endpoint:
-            return PendingSignature(cached[1], fields)
+            target = cached[1]
+            if type(params) is dict and params and not self.strict:
+                draft = plain_pending_signature(target, endpoint.required, params)
+                if draft is not None:
+                    return draft
+            return pending_signature(target, wire_fields(endpoint, params, strict=self.strict))
+        fields = wire_fields(endpoint, params, strict=self.strict)
         path = _render_path(endpoint, fields) if endpoint.path_params else endpoint.path
         headers = dict(self._headers)
         for name in endpoint.header_params:
@@ -322,7 +364,7 @@ class RequestBuilder:
             target = SignTarget(endpoint.name, url, path, headers, form)
             if not (endpoint.path_params or endpoint.header_params or endpoint.query_params):
                 self._targets[id(endpoint)] = (endpoint, target)
-            return PendingSignature(target, fields)
+            return pending_signature(target, fields)
         if auth is Auth.BEARER:
             if not access_token:
                 raise MissingCredentialsError(
