@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from kraken.adapters.cassette_errors import CassetteError
-from kraken.adapters.httpx_rest import AsyncHttpxTransport
+from kraken.adapters.http1_anyio import AnyioHttpTransport
 from kraken.clients._async.support import key_gate, resolve, sleep
 from kraken.clients.ids import generate_new_order_id
 from kraken.clients.limits import KeyLimits, key_limits
@@ -139,11 +139,8 @@ class AsyncRestClient:
         # Jitter for retry backoff; not cryptographic.
         self._random = random.Random()
         self._owns_transport = transport is None
-        self._transport: AsyncRestTransport = transport or AsyncHttpxTransport(
-            timeout=timeout,
-            proxy=proxy,
-            keep_alive=self._options.keep_alive,
-            keep_alive_msecs=keep_alive_msecs,
+        self._transport: AsyncRestTransport = transport or _default_transport(
+            timeout, proxy, self._options.keep_alive, keep_alive_msecs
         )
 
     @classmethod
@@ -367,3 +364,18 @@ class AsyncRestClient:
         credentials = self._options.credentials
         who = f"key=<redacted {credentials.fingerprint}>" if credentials else "public"
         return f"{type(self).__name__}(base_url={self.base_url!r}, {who})"
+
+
+def _default_transport(
+    timeout: float | None, proxy: str | None, keep_alive: bool, keep_alive_msecs: int
+) -> AsyncRestTransport:
+    """The SDK's own HTTP/1.1 transport; httpx (imported only then) when a proxy is asked for."""
+    if proxy is None:
+        return AnyioHttpTransport(
+            timeout=timeout, keep_alive=keep_alive, keep_alive_msecs=keep_alive_msecs
+        )
+    from kraken.adapters.httpx_rest import AsyncHttpxTransport
+
+    return AsyncHttpxTransport(
+        timeout=timeout, proxy=proxy, keep_alive=keep_alive, keep_alive_msecs=keep_alive_msecs
+    )

@@ -40,10 +40,12 @@ class AsyncSpotClient(AsyncRestClient):
             async) returning the base64 HMAC-SHA512 of ``message``: plug an HSM, KMS or remote
             signer. It receives exactly the bytes to MAC, never the request.
         timeout: seconds for a whole request (default 30; connect is capped at 10).
-        proxy: proxy URL for the default transport.
+        proxy: an ``http://``, ``https://`` or ``socks5://`` proxy URL; the client then sends
+            through httpx instead of its own HTTP/1.1 transport.
         user_agent: prefix for the ``User-Agent`` header.
         transport: any object implementing the REST transport port (recorded fixtures, the fake
-            exchange, your own); the client then does not create or close an httpx pool.
+            exchange, httpx, your own); the client then does not create or close a connection
+            pool.
         nonce_source: a :class:`~kraken.ports.NonceSource` shared between processes.
         clock: a :class:`~kraken.ports.Clock` (tests hand in a fake one). Rate-limit and retry
             waits read it; a clock that also has ``sleep(seconds)`` (a virtual clock) does the

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from kraken.adapters.cassette_errors import CassetteError
-from kraken.adapters.httpx_rest import HttpxTransport
+from kraken.adapters.http1_sync import SocketHttpTransport
 from kraken.clients._sync.support import key_gate, resolve, sleep
 from kraken.clients.ids import generate_new_order_id
 from kraken.clients.limits import KeyLimits, key_limits
@@ -135,11 +135,8 @@ class RestClient:
         # Jitter for retry backoff; not cryptographic.
         self._random = random.Random()
         self._owns_transport = transport is None
-        self._transport: RestTransport = transport or HttpxTransport(
-            timeout=timeout,
-            proxy=proxy,
-            keep_alive=self._options.keep_alive,
-            keep_alive_msecs=keep_alive_msecs,
+        self._transport: RestTransport = transport or _default_transport(
+            timeout, proxy, self._options.keep_alive, keep_alive_msecs
         )
 
     @classmethod
@@ -361,3 +358,18 @@ class RestClient:
         credentials = self._options.credentials
         who = f"key=<redacted {credentials.fingerprint}>" if credentials else "public"
         return f"{type(self).__name__}(base_url={self.base_url!r}, {who})"
+
+
+def _default_transport(
+    timeout: float | None, proxy: str | None, keep_alive: bool, keep_alive_msecs: int
+) -> RestTransport:
+    """The SDK's own HTTP/1.1 transport; httpx (imported only then) when a proxy is asked for."""
+    if proxy is None:
+        return SocketHttpTransport(
+            timeout=timeout, keep_alive=keep_alive, keep_alive_msecs=keep_alive_msecs
+        )
+    from kraken.adapters.httpx_rest import HttpxTransport
+
+    return HttpxTransport(
+        timeout=timeout, proxy=proxy, keep_alive=keep_alive, keep_alive_msecs=keep_alive_msecs
+    )
