@@ -29,6 +29,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]  # `common`/`rows`, and our `kraken` from this checkout
 
 from common import Case, summarise  # noqa: E402
+from regress import BASELINE, MARGIN, regressions, write_baseline  # noqa: E402
 from report import Run, render  # noqa: E402
 from rows import ROWS, load  # noqa: E402
 
@@ -82,6 +83,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="timings per case per round (default 7)")
     parser.add_argument("--rounds", type=int, help="alternating rounds (default 3)")
     parser.add_argument("--no-peers", action="store_true", help="ours + reference only")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if a ratio of ours to its reference grew > 1.5x its stored baseline",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help="store this run's ratios to the references as results/baseline.json",
+    )
     parser.add_argument("--peers-python", type=Path, default=PEERS_PYTHON)
     parser.add_argument(
         "--out",
@@ -189,6 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
     log(f"written to {args.out}")
+    if args.write_baseline:
+        write_baseline(run)
+        log(f"baseline written to {BASELINE}")
+    if args.check:
+        problems = regressions(run)
+        for problem in problems:
+            log(f"REGRESSION {problem}")
+        if problems:
+            return 1
+        log(f"no ratio grew beyond {MARGIN:g}x its baseline ({BASELINE.name})")
     return 0
 
 

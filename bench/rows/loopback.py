@@ -69,6 +69,8 @@ KEYS = {
     for who in (
         "ours-sync",
         "ours-async",
+        "ours-sync-httpx",
+        "ours-async-httpx",
         "ref",
         "pks-sync",
         "pks-async",
@@ -353,30 +355,59 @@ def _ref_cases(who: str, suffix: str = "", note: str = "") -> list[Case]:
 # -- ours ------------------------------------------------------------------------------------------
 
 
-def _ours_make(url: str, key: str) -> tuple[Op, Callable[[], object]]:
+def _ours_make(url: str, key: str, *, httpx: bool = False) -> tuple[Op, Callable[[], object]]:
     from kraken import SpotClient
 
-    client = SpotClient(api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off")
-    return client.get_account_balance, client.close
+    transport = None
+    if httpx:
+        from kraken.adapters.httpx_rest import HttpxTransport
+
+        transport = HttpxTransport()
+    client = SpotClient(
+        api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off", transport=transport
+    )
+    close = client.close if transport is None else transport.close
+    return client.get_account_balance, close
 
 
-async def _ours_amake(url: str, key: str) -> tuple[AsyncOp, Callable[[], Awaitable[object]]]:
+async def _ours_amake(
+    url: str, key: str, *, httpx: bool = False
+) -> tuple[AsyncOp, Callable[[], Awaitable[object]]]:
     from kraken import AsyncSpotClient
 
-    client = AsyncSpotClient(api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off")
-    return client.get_account_balance, client.aclose
+    transport = None
+    if httpx:
+        from kraken.adapters.httpx_rest import AsyncHttpxTransport
+
+        transport = AsyncHttpxTransport()
+    client = AsyncSpotClient(
+        api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off", transport=transport
+    )
+    return client.get_account_balance, client.aclose if transport is None else transport.aclose
 
 
 def ours_cases() -> list[Case]:
+    # The default transports first: the report compares the peers with the first case of ours.
     return [
         *_Latency("ours-sync", make=_ours_make).cases(
             "ours_balance_sync",
-            "ours: SpotClient.get_account_balance() (httpx, JSON body)",
+            "ours: SpotClient.get_account_balance() (own HTTP/1.1 transport, JSON body)",
             "ours",
         ),
         *_Latency("ours-async", amake=_ours_amake).cases(
             "ours_balance_async",
-            "ours: AsyncSpotClient.get_account_balance() (asyncio, httpx, JSON body)",
+            "ours: AsyncSpotClient.get_account_balance() (asyncio, own HTTP/1.1 transport)",
+            "ours",
+            flavour="async",
+        ),
+        *_Latency("ours-sync-httpx", make=partial(_ours_make, httpx=True)).cases(
+            "ours_balance_sync_httpx",
+            "ours: SpotClient(transport=HttpxTransport()), as with proxy=",
+            "ours",
+        ),
+        *_Latency("ours-async-httpx", amake=partial(_ours_amake, httpx=True)).cases(
+            "ours_balance_async_httpx",
+            "ours: AsyncSpotClient(transport=AsyncHttpxTransport()), as with proxy= (asyncio)",
             "ours",
             flavour="async",
         ),
