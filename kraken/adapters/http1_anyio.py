@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import time
 
 import anyio
 import anyio.abc
@@ -18,8 +17,7 @@ import anyio.abc
 from kraken.adapters.http1_common import (
     CONNECT_CAP,
     DEFAULT_TIMEOUT,
-    MAX_IDLE_PER_ORIGIN,
-    peer_has_spoken,
+    IdlePool,
     tls_context,
     translated_error,
 )
@@ -67,10 +65,9 @@ class AnyioHttpTransport:
     ) -> None:
         self._timeout = timeout
         self._keep_alive = keep_alive
-        self._idle_seconds = keep_alive_msecs / 1000
         self._verify = verify
         self._tls: ssl.SSLContext | None = None  # built on the first https request (~10 ms)
-        self._idle: dict[Origin, list[_Connection]] = {}
+        self._pool: IdlePool[_Connection] = IdlePool(keep_alive_msecs / 1000)
 
     async def send(self, request: Request) -> Response:
         """Send one request; every HTTP status comes back as a :class:`Response`."""
@@ -99,28 +96,21 @@ class AnyioHttpTransport:
             if error is exc:
                 raise
             raise error from exc
-        if reader.reusable and self._keep_alive:
-            connection.since = time.monotonic()
-            idle = self._idle.setdefault(origin, [])
-            idle.append(connection)
-            if len(idle) > MAX_IDLE_PER_ORIGIN:
-                await _discard(idle.pop(0).stream)
-        else:
-            await _discard(stream)
+        to_close = (
+            self._pool.give(origin, connection)
+            if reader.reusable and self._keep_alive
+            else connection
+        )
+        if to_close is not None:
+            await _discard(to_close.stream)
         return response
 
     async def _checkout(self, origin: Origin) -> _Connection:
         """A pooled connection to ``origin`` that is still fresh, or a new one."""
-        idle = self._idle.get(origin)
-        now = time.monotonic()
-        while idle:
-            candidate = idle.pop()
-            if now - candidate.since <= self._idle_seconds and not peer_has_spoken(
-                candidate.socket
-            ):
-                return candidate
-            await _discard(candidate.stream)
-        return _Connection(await self._connect(origin))
+        connection, stale = self._pool.take(origin)
+        for old in stale:
+            await _discard(old.stream)
+        return connection or _Connection(await self._connect(origin))
 
     async def _connect(self, origin: Origin) -> anyio.abc.ByteStream:
         connect_timeout = None if self._timeout is None else min(self._timeout, CONNECT_CAP)
@@ -140,10 +130,8 @@ class AnyioHttpTransport:
 
     async def aclose(self) -> None:
         """Close pooled connections."""
-        idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
-                await _discard(connection.stream)
+        for connection in self._pool.drain():
+            await _discard(connection.stream)
 
     def __repr__(self) -> str:
         return f"AnyioHttpTransport(timeout={self._timeout})"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import select
 import ssl
-from typing import Any
+import threading
+import time
+from typing import Any, Generic, Protocol, TypeVar
 
 from kraken.core.errors import KrakenTimeoutError, KrakenTransportError
+from kraken.core.http1 import Origin
 from kraken.core.rest.values import Request
 
 __all__ = [
     "CONNECT_CAP",
     "DEFAULT_TIMEOUT",
     "MAX_IDLE_PER_ORIGIN",
+    "IdlePool",
     "peer_has_spoken",
     "tls_context",
     "translated_error",
@@ -74,3 +78,59 @@ def translated_error(
     if isinstance(exc, link_errors):
         return KrakenTransportError(f"{where}: request failed: {type(exc).__name__}: {exc}")
     return exc
+
+
+class Pooled(Protocol):
+    """What the pool needs of a connection: its OS socket (or None) and when it went idle."""
+
+    socket: Any
+    since: float
+
+
+C = TypeVar("C", bound=Pooled)
+
+
+class IdlePool(Generic[C]):
+    """The idle keep-alive connections of one transport, per origin, and the rules for them.
+
+    A connection is handed out again only while it has been idle at most ``idle_seconds`` and
+    the server has not closed it; at most :data:`MAX_IDLE_PER_ORIGIN` wait per origin (the
+    oldest beyond that are let go). The pool never closes anything itself: it returns what the
+    transport must close, so the sync and async transports close in their own way. Safe to
+    share between threads (a lock held only around dict and list operations).
+    """
+
+    def __init__(self, idle_seconds: float) -> None:
+        self._idle_seconds = idle_seconds
+        self._idle: dict[Origin, list[C]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, origin: Origin) -> tuple[C | None, list[C]]:
+        """A fresh idle connection to ``origin`` (or None), and the stale ones to close."""
+        stale: list[C] = []
+        now = time.monotonic()
+        while True:
+            with self._lock:
+                idle = self._idle.get(origin)
+                candidate = idle.pop() if idle else None
+            if candidate is None:
+                return None, stale
+            if now - candidate.since <= self._idle_seconds and not peer_has_spoken(
+                candidate.socket
+            ):
+                return candidate, stale
+            stale.append(candidate)
+
+    def give(self, origin: Origin, connection: C) -> C | None:
+        """Keep ``connection`` for reuse; returns the oldest one to close if there are too many."""
+        connection.since = time.monotonic()
+        with self._lock:
+            idle = self._idle.setdefault(origin, [])
+            idle.append(connection)
+            return idle.pop(0) if len(idle) > MAX_IDLE_PER_ORIGIN else None
+
+    def drain(self) -> list[C]:
+        """Every idle connection, removed from the pool (to close them all)."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        return [connection for connections in idle.values() for connection in connections]

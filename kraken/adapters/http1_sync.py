@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-import threading
 import time
 
 from kraken.adapters.http1_common import (
     CONNECT_CAP,
     DEFAULT_TIMEOUT,
-    MAX_IDLE_PER_ORIGIN,
-    peer_has_spoken,
+    IdlePool,
     tls_context,
     translated_error,
 )
@@ -60,11 +58,9 @@ class SocketHttpTransport:
     ) -> None:
         self._timeout = timeout
         self._keep_alive = keep_alive
-        self._idle_seconds = keep_alive_msecs / 1000
         self._verify = verify
         self._tls: ssl.SSLContext | None = None  # built on the first https request (~10 ms)
-        self._idle: dict[Origin, list[_Connection]] = {}
-        self._lock = threading.Lock()
+        self._pool: IdlePool[_Connection] = IdlePool(keep_alive_msecs / 1000)
 
     def send(self, request: Request) -> Response:
         """Send one request; every HTTP status comes back as a :class:`Response`."""
@@ -91,32 +87,21 @@ class SocketHttpTransport:
             if error is exc:
                 raise
             raise error from exc
-        if reader.reusable and self._keep_alive:
-            connection.since = time.monotonic()
-            with self._lock:
-                idle = self._idle.setdefault(origin, [])
-                idle.append(connection)
-                surplus = idle.pop(0) if len(idle) > MAX_IDLE_PER_ORIGIN else None
-            if surplus is not None:
-                _discard(surplus.socket)
-        else:
-            _discard(connection.socket)
+        to_close = (
+            self._pool.give(origin, connection)
+            if reader.reusable and self._keep_alive
+            else connection
+        )
+        if to_close is not None:
+            _discard(to_close.socket)
         return response
 
     def _checkout(self, origin: Origin) -> _Connection:
         """A pooled connection to ``origin`` that is still fresh, or a new one."""
-        now = time.monotonic()
-        while True:
-            with self._lock:
-                idle = self._idle.get(origin)
-                candidate = idle.pop() if idle else None
-            if candidate is None:
-                return _Connection(self._connect(origin))
-            if now - candidate.since <= self._idle_seconds and not peer_has_spoken(
-                candidate.socket
-            ):
-                return candidate
-            _discard(candidate.socket)
+        connection, stale = self._pool.take(origin)
+        for old in stale:
+            _discard(old.socket)
+        return connection or _Connection(self._connect(origin))
 
     def _connect(self, origin: Origin) -> socket.socket:
         connect_timeout = None if self._timeout is None else min(self._timeout, CONNECT_CAP)
@@ -135,11 +120,8 @@ class SocketHttpTransport:
 
     def close(self) -> None:
         """Close pooled connections."""
-        with self._lock:
-            idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
-                _discard(connection.socket)
+        for connection in self._pool.drain():
+            _discard(connection.socket)
 
     def __repr__(self) -> str:
         return f"SocketHttpTransport(timeout={self._timeout})"
