@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import importlib
 import re
 import sys
@@ -24,6 +23,11 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# Sibling tools are found through this entry (tools/ is no package; tests load tools by path).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_files import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 ASYNC_DIR = ROOT / "kraken" / "clients" / "_async"
@@ -463,25 +467,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if generated files are stale")
     args = parser.parse_args(argv)
     files = _format(planned_files())
-    stale = [path for path, text in files.items() if not path.exists() or path.read_text() != text]
-    if args.check:
-        for path in stale:
-            current = path.read_text().splitlines() if path.exists() else []
-            diff = difflib.unified_diff(
-                current, files[path].splitlines(), str(path), "generated", lineterm=""
-            )
-            print("\n".join(list(diff)[:40]))
-        if stale:
-            print(
-                f"codegen: {len(stale)} generated file(s) are stale; run `python tools/codegen.py`."
-            )
-            return 1
-        print(f"codegen: {len(files)} generated files are up to date.")
-        return 0
-    for path in stale:
-        path.write_text(files[path])
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(
+        files, tool="codegen", command="python tools/codegen.py", check=args.check
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ differs from what would be generated.
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 import textwrap
@@ -57,6 +56,7 @@ from gen_spot_types import (
     ruff_format,
     union,
 )
+from generated_files import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 FUTURES_DIR = ROOT / "kraken" / "core" / "rest" / "futures"
@@ -463,26 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gen_futures_types: {exc}", file=sys.stderr)
         return 2
     files = ruff_format({TYPES_OUT: types_text, OPERATIONS_OUT: operations_text})
-    stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
-    if args.check:
-        for path in stale:
-            current = path.read_text().splitlines() if path.exists() else []
-            diff = difflib.unified_diff(
-                current, files[path].splitlines(), str(path), "generated", lineterm=""
-            )
-            print("\n".join(list(diff)[:40]))
-        if stale:
-            names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
-            print(f"gen_futures_types: stale generated file(s): {names}; run `{COMMAND}`.")
-            return 1
-        print(f"gen_futures_types: {len(files)} generated files are up to date.")
-        return 0
-    for note in notes:
-        print(f"note: {note}")
-    for path in stale:
-        path.write_text(files[path], encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(
+        files, tool="gen_futures_types", command=COMMAND, check=args.check, notes=notes
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ committed file differs from what would be generated.
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 import textwrap
@@ -44,6 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_spot_types as g
+from generated_files import write_or_check
 
 ROOT = g.ROOT
 REST = ROOT / "kraken" / "core" / "rest"
@@ -359,26 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     except g.SpecError as exc:
         print(f"gen_institutional_types: {exc}", file=sys.stderr)
         return 2
-    stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
-    if args.check:
-        for path in stale:
-            current = path.read_text().splitlines() if path.exists() else []
-            diff = difflib.unified_diff(
-                current, files[path].splitlines(), str(path), "generated", lineterm=""
-            )
-            print("\n".join(list(diff)[:40]))
-        if stale:
-            names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
-            print(f"gen_institutional_types: stale generated file(s): {names}; run `{COMMAND}`.")
-            return 1
-        print(f"gen_institutional_types: {len(files)} generated files are up to date.")
-        return 0
-    for note in notes:
-        print(f"note: {note}")
-    for path in stale:
-        path.write_text(files[path], encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(
+        files, tool="gen_institutional_types", command=COMMAND, check=args.check, notes=notes
+    )
 
 
 if __name__ == "__main__":

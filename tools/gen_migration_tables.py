@@ -23,6 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Sibling tools are found through this entry (tools/ is no package; tests load tools by path).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_files import write_or_check
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the working tree's kraken, also when kraken is installed
 
@@ -488,17 +493,12 @@ def main(argv: list[str] | None = None) -> int:
         pages[SIEBLY_PAGE] = siebly_page(current, SURFACE.read_text(encoding="utf-8"))
     else:
         print(f"note: {SURFACE} not found; {SIEBLY_PAGE.name} left as it is")
-    stale = [p for p, text in pages.items() if not p.is_file() or p.read_text("utf-8") != text]
-    if args.check:
-        for page in stale:
-            print(
-                f"{page.relative_to(ROOT)} is out of date: run python tools/gen_migration_tables.py"
-            )
-        return 1 if stale else 0
-    for page in stale:
-        page.write_text(pages[page], encoding="utf-8")
-        print(f"wrote {page.relative_to(ROOT)}")
-    return 0
+    return write_or_check(
+        pages,
+        tool="gen_migration_tables",
+        command="python tools/gen_migration_tables.py",
+        check=args.check,
+    )
 
 
 if __name__ == "__main__":

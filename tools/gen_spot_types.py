@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import html
 import keyword
 import re
@@ -44,6 +43,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import yaml
+
+# Sibling tools are found through this entry (tools/ is no package; tests load tools by path).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_files import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SPOT_DIR = ROOT / "kraken" / "core" / "rest" / "spot"
@@ -928,26 +932,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gen_spot_types: {exc}", file=sys.stderr)
         return 2
     files = ruff_format({TYPES_OUT: types_text, OPERATIONS_OUT: operations_text})
-    stale = [p for p, text in files.items() if not p.exists() or p.read_text() != text]
-    if args.check:
-        for path in stale:
-            current = path.read_text().splitlines() if path.exists() else []
-            diff = difflib.unified_diff(
-                current, files[path].splitlines(), str(path), "generated", lineterm=""
-            )
-            print("\n".join(list(diff)[:40]))
-        if stale:
-            names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
-            print(f"gen_spot_types: stale generated file(s): {names}; run `{COMMAND}`.")
-            return 1
-        print(f"gen_spot_types: {len(files)} generated files are up to date.")
-        return 0
-    for note in notes:
-        print(f"note: {note}")
-    for path in stale:
-        path.write_text(files[path], encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(
+        files, tool="gen_spot_types", command=COMMAND, check=args.check, notes=notes
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -15,12 +14,12 @@ from kraken.core.rest.endpoint import Auth, Payload, Reply
 from kraken.core.rest.futures import types as t
 from kraken.core.rest.futures.catalogue import BY_NAME, CATALOGUE
 from kraken.core.rest.futures.spec_operations import DEMO_ONLY_OPERATIONS, SPEC_OPERATIONS
+from tests.core.generator_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 SPECS = SHARED / "specs" / "kraken-api-specs"
 SURFACE = SHARED / "reference" / "api-surface.md"
-TOOL = ROOT / "tools" / "gen_futures_types.py"
 SPEC_FILES = {
     "futures-rest/trading/public.yml": "/derivatives/api/v3",
     "futures-rest/history/api-public.yml": "/api/history/v3",
@@ -167,16 +166,7 @@ def test_names_verbs_and_paths_follow_the_seed_where_kraken_agrees() -> None:
 
 
 def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_futures_types", TOOL)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    return load_tool("gen_futures_types")
 
 
 @needs_specs

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,10 +27,10 @@ from kraken.core.rest.pay import catalogue as pay
 from kraken.core.rest.pay import spec_operations as pay_ops
 from kraken.core.rest.pay import types as pay_types
 from kraken.core.rest.spot import catalogue as spot
+from tests.core.generator_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT.parent / "shared" / "specs" / "kraken-api-specs"
-TOOL = ROOT / "tools" / "gen_institutional_types.py"
 needs_specs = pytest.mark.skipif(
     not (SPECS / "otc" / "openapi_v3.yaml").is_file(),
     reason=f"Kraken's specs are not checked out at {SPECS}",
@@ -179,16 +178,7 @@ def test_each_client_has_one_method_per_entry(cls: type, catalogue: Any) -> None
 
 
 def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_institutional_types", TOOL)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    return load_tool("gen_institutional_types")
 
 
 @needs_specs

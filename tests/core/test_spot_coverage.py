@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,10 +12,10 @@ import pytest
 from kraken.core.rest.spot import types as t
 from kraken.core.rest.spot.catalogue import BY_NAME, CATALOGUE
 from kraken.core.rest.spot.spec_operations import BROWSER_OPERATIONS, SPEC_OPERATIONS
+from tests.core.generator_tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT.parent / "shared" / "specs" / "kraken-api-specs"
-TOOL = ROOT / "tools" / "gen_spot_types.py"
 needs_specs = pytest.mark.skipif(
     not (SPECS / "spot-rest" / "openapi_v3.yaml").is_file(),
     reason=f"Kraken's specs are not checked out at {SPECS}",
@@ -65,16 +64,7 @@ def test_every_entry_has_its_types() -> None:
 
 
 def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_spot_types", TOOL)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    return load_tool("gen_spot_types")
 
 
 @needs_specs
