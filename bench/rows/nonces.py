@@ -191,7 +191,10 @@ process_worker(*sys.argv[2:])
 
 def process_worker(who: str, url: str, key: str, calls: str, folder: str) -> None:
     """Run in each worker process: ``calls`` calls, then print how many failed."""
-    call = _our_call(url, key, folder) if who == "ours" else _peer_call(who, url, key)
+    if who.startswith("ours"):
+        call = _our_call(url, key, folder, one_request_at_a_time=who == "ours-held")
+    else:
+        call = _peer_call(who, url, key)
     print(sum(not call() for _ in range(int(calls))))
 
 
@@ -200,7 +203,7 @@ def _processes(who: str) -> Any:
 
     def once(url: str, key: str) -> tuple[int, int]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        if who == "ours":
+        if who.startswith("ours"):
             env["PYTHONPATH"] = str(ROOT)
         args = [url, key, str(PROCESS_CALLS)]
         with tempfile.TemporaryDirectory() as folder:
@@ -227,17 +230,20 @@ def _processes(who: str) -> Any:
 # -- ours ------------------------------------------------------------------------------------------
 
 
-def _our_call(url: str, key: str, nonce_folder: str | None = None) -> Any:
+def _our_call(
+    url: str, key: str, nonce_folder: str | None = None, *, one_request_at_a_time: bool = False
+) -> Any:
     """One private Balance call of ours (nonces from a FileNonceSource when a folder is given)."""
     import kraken
     from kraken.adapters.nonce_file import FileNonceSource
 
+    source = (
+        FileNonceSource(nonce_folder, one_request_at_a_time=one_request_at_a_time)
+        if nonce_folder
+        else None
+    )
     client = kraken.SpotClient(
-        api_key=key,
-        api_secret=API_SECRET,
-        base_url=url,
-        rate_limit="off",
-        nonce_source=FileNonceSource(nonce_folder) if nonce_folder else None,
+        api_key=key, api_secret=API_SECRET, base_url=url, rate_limit="off", nonce_source=source
     )
 
     def call() -> bool:
@@ -250,7 +256,7 @@ def _our_call(url: str, key: str, nonce_folder: str | None = None) -> Any:
     return call
 
 
-OURS = ["ours_threads", "ours_tasks", "ours_processes"]
+OURS = ["ours_threads", "ours_tasks", "ours_processes", "ours_held"]
 
 
 def ours_cases() -> list[Case]:
@@ -283,6 +289,11 @@ def ours_cases() -> list[Case]:
             "ours: 4 processes, SpotClient(nonce_source=FileNonceSource) each",
             _processes("ours"),
         ),
+        (
+            "ours_held",
+            "ours: 4 processes, FileNonceSource(one_request_at_a_time=True) each",
+            _processes("ours-held"),
+        ),
     ]
     keys = [_key(name) for name in OURS]
     cases = [
@@ -308,7 +319,9 @@ def ours_cases() -> list[Case]:
         )
         for name, label, once in scenarios
     ]
-    return [*cases, _failed_twin(cases[-1])]
+    # The failed-calls twin right after the processes case it reports on.
+    at = next(index for index, case in enumerate(cases) if case.id == "ours_processes") + 1
+    return [*cases[:at], _failed_twin(cases[at - 1]), *cases[at:]]
 
 
 # -- peers -----------------------------------------------------------------------------------------

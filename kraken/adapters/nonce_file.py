@@ -8,7 +8,10 @@ one strictly increasing sequence per key, whatever their clocks do.
 A shared sequence is half of the job: two processes can still *send* their nonces in the other
 order (B takes N+1 after A took N, and B's request arrives first). Kraken then refuses A's nonce
 unless the key has a **nonce window** (key settings on kraken.com), and the clients heal that one
-refusal by re-signing once (``RetryPolicy.nonce_retry``). See docs/guides/nonces.md.
+refusal by re-signing once (``RetryPolicy.nonce_retry``). Without a window,
+``one_request_at_a_time=True`` closes the gap: the source is then also a
+:class:`~kraken.ports.nonce.RequestGate`, and a client holds a second lock file of the key from
+taking its nonce until the reply is back. See docs/guides/nonces.md.
 """
 
 from __future__ import annotations
@@ -37,6 +40,14 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, _WIDTH)
 
+    def _try_lock(handle: IO[bytes]) -> bool:
+        handle.seek(0)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, _WIDTH)
+        except OSError:
+            return False
+        return True
+
     def _unlock(handle: IO[bytes]) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, _WIDTH)
@@ -46,6 +57,13 @@ else:
 
     def _lock(handle: IO[bytes]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _try_lock(handle: IO[bytes]) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     def _unlock(handle: IO[bytes]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -57,6 +75,10 @@ class FileNonceSource:
     Args:
         folder: a local folder all the processes can write (created if missing). One small file
             per key, named by the key's fingerprint (never the key itself).
+        one_request_at_a_time: also keep the processes' signed requests on a key from
+            overlapping (a second file per key, locked from nonce to reply), so a strict key
+            without a nonce window never sees a nonce overtaken. Private calls on that key are
+            then serialised across the processes.
 
     Usage::
 
@@ -69,16 +91,36 @@ class FileNonceSource:
     locks are unreliable: use a shared store (Redis, a database sequence) across machines.
     """
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, folder: str | os.PathLike[str], *, one_request_at_a_time: bool = False
+    ) -> None:
         self._folder = Path(folder)
         self._folder.mkdir(parents=True, exist_ok=True)
         self._handles: dict[str, IO[bytes]] = {}
         self._lock = threading.Lock()
+        self._one_at_a_time = one_request_at_a_time
+
+    def try_hold(self, key_fingerprint: str) -> bool:
+        """Take the key's request lock if no process has it (always yes when not asked for).
+
+        The client calls this holding its own process-wide gate of the key, so at most one
+        thread of a process ever holds the file lock.
+        """
+        if not self._one_at_a_time:
+            return True
+        with self._lock:
+            return _try_lock(self._handle(key_fingerprint, ".hold"))
+
+    def release(self, key_fingerprint: str) -> None:
+        """Give the key's request lock back."""
+        if self._one_at_a_time:
+            with self._lock:
+                _unlock(self._handle(key_fingerprint, ".hold"))
 
     def next_nonce(self, key_fingerprint: str, now_ns: int) -> int:
         """Return ``max(now_ns, last + 1)`` for this key and record it for every process."""
         with self._lock:
-            handle = self._handle(key_fingerprint)
+            handle = self._handle(key_fingerprint, ".nonce")
             _lock(handle)
             try:
                 handle.seek(0)
@@ -94,16 +136,16 @@ class FileNonceSource:
                 _unlock(handle)
         return nonce
 
-    def _handle(self, key_fingerprint: str) -> IO[bytes]:
-        handle = self._handles.get(key_fingerprint)
+    def _handle(self, key_fingerprint: str, suffix: str) -> IO[bytes]:
+        name = key_fingerprint + suffix
+        handle = self._handles.get(name)
         if handle is None:
             if not _FINGERPRINT.match(key_fingerprint):
                 raise KrakenUsageError(
                     f"FileNonceSource: {key_fingerprint!r} is not a key fingerprint (hex)."
                 )
-            path = self._folder / f"{key_fingerprint}.nonce"
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            handle = self._handles[key_fingerprint] = os.fdopen(fd, "r+b", buffering=0)
+            fd = os.open(self._folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+            handle = self._handles[name] = os.fdopen(fd, "r+b", buffering=0)
         return handle
 
     def close(self) -> None:
@@ -125,4 +167,5 @@ class FileNonceSource:
         self.close()
 
     def __repr__(self) -> str:
-        return f"FileNonceSource({str(self._folder)!r})"
+        extra = ", one_request_at_a_time=True" if self._one_at_a_time else ""
+        return f"FileNonceSource({str(self._folder)!r}{extra})"

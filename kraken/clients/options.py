@@ -16,7 +16,7 @@ from kraken.core.policy import ChargePlanner, RateLimitMode, RetryPolicy, Tier
 from kraken.core.rest.prepare import BodyEncoding, RequestBuilder
 from kraken.core.rest.urls import validate_base_url
 from kraken.ports.clock import Clock
-from kraken.ports.nonce import NonceSource
+from kraken.ports.nonce import NonceSource, RequestGate
 from kraken.ports.signer import SignMessageFn
 
 __all__ = ["DEFAULT_USER_AGENT", "RateLimitOption", "RestOptions", "TierOption"]
@@ -65,6 +65,7 @@ class RestOptions:
         "planner",
         "proxy",
         "rate_limit",
+        "request_gate",
         "retry",
         "signer",
         "tier",
@@ -141,6 +142,10 @@ class RestOptions:
         self.keep_alive_msecs = keep_alive_msecs
         self.parse_exceptions = bool(parse_exceptions)
         self.nonce_source = nonce_source
+        #: The nonce source again when it can also hold a key across processes (RequestGate).
+        self.request_gate: RequestGate | None = (
+            nonce_source if isinstance(nonce_source, RequestGate) else None
+        )
         self.clock: Clock = clock or _SYSTEM_CLOCK
         #: ``now_ns()``: the time the next nonce is computed from, in nanoseconds: the clock's,
         #: or ``custom_timestamp_fn``'s milliseconds scaled (bound once: it runs on every call).

@@ -5,8 +5,15 @@ They speak only the core's value types (:class:`~kraken.core.rest.values.Request
 """
 
 from kraken.ports.clock import Clock
-from kraken.ports.nonce import NonceSource
+from kraken.ports.nonce import NonceSource, RequestGate
 from kraken.ports.rest import AsyncRestTransport, RestTransport
 from kraken.ports.signer import SignMessageFn
 
-__all__ = ["AsyncRestTransport", "Clock", "NonceSource", "RestTransport", "SignMessageFn"]
+__all__ = [
+    "AsyncRestTransport",
+    "Clock",
+    "NonceSource",
+    "RequestGate",
+    "RestTransport",
+    "SignMessageFn",
+]

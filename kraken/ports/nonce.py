@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Protocol, runtime_checkable
 
-__all__ = ["NonceSource"]
+__all__ = ["NonceSource", "RequestGate"]
 
 
 @runtime_checkable
@@ -25,4 +25,27 @@ class NonceSource(Protocol):
             key_fingerprint: 16 hex chars naming the key (never the key itself).
             now_ns: the current time in nanoseconds (or the scaled ``custom_timestamp_fn``).
         """
+        ...
+
+
+@runtime_checkable
+class RequestGate(Protocol):
+    """Optional second capability of a nonce source: one signed request per key at a time.
+
+    A shared nonce sequence keeps nonces unique, but two processes can still *send* theirs in
+    the other order, and Kraken refuses the older one unless the key has a nonce window. When
+    the ``nonce_source`` also has these two methods, a client holds the key from taking its
+    nonce until the reply is back, so no request of another process can overtake it. The cost
+    is that the processes' private calls on that key no longer overlap.
+
+    The client never blocks on it: it calls :meth:`try_hold` and, while that says no, sleeps a
+    millisecond and tries again (so an event loop keeps running).
+    """
+
+    def try_hold(self, key_fingerprint: str) -> bool:
+        """Take the key for one request if no other holder has it; never wait."""
+        ...
+
+    def release(self, key_fingerprint: str) -> None:
+        """Give the key back (called once per successful :meth:`try_hold`)."""
         ...

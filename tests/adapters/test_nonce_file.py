@@ -124,3 +124,58 @@ def test_the_client_takes_its_nonces_from_the_source(tmp_path: Path) -> None:
         client.get_account_balance()
         recorded = int((tmp_path / f"{key_fingerprint(key)}.nonce").read_text())
     assert nonce_book(app).history(key) == (recorded,)
+
+
+def test_with_one_request_at_a_time_no_nonce_is_overtaken_on_a_strict_key(
+    tmp_path: Path,
+) -> None:
+    """Four processes, one key, a server with no nonce window and clients that never retry.
+
+    Any request overtaken on the way would be refused and, with ``retry=None``, fail its
+    process; holding the key from nonce to reply lets every call through, and the server
+    accepts the nonces in strictly rising order.
+    """
+    key = f"one-at-a-time-{uuid.uuid4().hex}"
+    app = spot_stub_app({key: SECRET})  # nonce window 0: Kraken's default
+    script = """
+        import sys
+        import kraken
+        from kraken.adapters.nonce_file import FileNonceSource
+        _, index, url, key, secret, folder = sys.argv
+        client = kraken.SpotClient(
+            api_key=key, api_secret=secret, base_url=url, rate_limit="off", retry=None,
+            nonce_source=FileNonceSource(folder, one_request_at_a_time=True),
+        )
+        for _ in range(30):
+            client.get_account_balance()
+        print("ok")
+    """
+    with LoopbackServer(app) as server:
+        outputs = _run_processes(script, 4, server.url, key, SECRET, str(tmp_path))
+    assert outputs == ["ok\n"] * 4
+    history = nonce_book(app).history(key)
+    assert len(history) == 120
+    assert list(history) == sorted(set(history))
+
+
+def test_the_request_lock_is_exclusive_and_given_back(tmp_path: Path) -> None:
+    fingerprint = key_fingerprint("hold-test")
+    with (
+        FileNonceSource(tmp_path, one_request_at_a_time=True) as first,
+        FileNonceSource(tmp_path, one_request_at_a_time=True) as second,
+    ):
+        assert first.try_hold(fingerprint)
+        assert not second.try_hold(fingerprint)  # another open file: as another process
+        first.release(fingerprint)
+        assert second.try_hold(fingerprint)
+        second.release(fingerprint)
+
+
+def test_without_the_option_holding_is_free(tmp_path: Path) -> None:
+    fingerprint = key_fingerprint("no-hold")
+    with FileNonceSource(tmp_path) as first, FileNonceSource(tmp_path) as second:
+        assert first.try_hold(fingerprint)
+        assert second.try_hold(fingerprint)
+        first.release(fingerprint)
+        second.release(fingerprint)
+    assert not (tmp_path / f"{fingerprint}.hold").exists()

@@ -48,7 +48,7 @@ from kraken.core.rest.prepare import BodyEncoding, SignedDraft
 from kraken.core.rest.reply import parse_reply
 from kraken.core.rest.values import Request, Response
 from kraken.ports.clock import Clock
-from kraken.ports.nonce import NonceSource
+from kraken.ports.nonce import NonceSource, RequestGate
 from kraken.ports.rest import AsyncRestTransport
 from kraken.ports.signer import SignMessageFn
 
@@ -307,23 +307,37 @@ class AsyncRestClient:
         credentials, key = self._require_credentials(endpoint)
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
         async with key_gate(key):
-            if options.nonce_source is None:
-                nonce = key.next_nonce(options.now_ns())
-            else:
-                nonce = await self._next_nonce(key)
-            body, message = pending.signing_input(nonce)
-            if options.signer is not None:
-                signature = options.signer(message)
-            else:
-                signature = await resolve(
-                    options.custom_sign_message_fn(message, credentials.api_secret)
-                )
-                if not isinstance(signature, str) or not signature:
-                    raise KrakenUsageError(
-                        "custom_sign_message_fn must return the base64 signature as a "
-                        "non-empty str."
+            gate = options.request_gate
+            if gate is not None:
+                await self._hold_across_processes(gate, credentials.fingerprint)
+            try:
+                if options.nonce_source is None:
+                    nonce = key.next_nonce(options.now_ns())
+                else:
+                    nonce = await self._next_nonce(key)
+                body, message = pending.signing_input(nonce)
+                if options.signer is not None:
+                    signature = options.signer(message)
+                else:
+                    signature = await resolve(
+                        options.custom_sign_message_fn(message, credentials.api_secret)
                     )
-            return await self._send(pending.finish(nonce, body, credentials.api_key, signature))
+                    if not isinstance(signature, str) or not signature:
+                        raise KrakenUsageError(
+                            "custom_sign_message_fn must return the base64 signature as a "
+                            "non-empty str."
+                        )
+                return await self._send(
+                    pending.finish(nonce, body, credentials.api_key, signature)
+                )
+            finally:
+                if gate is not None:
+                    gate.release(credentials.fingerprint)
+
+    async def _hold_across_processes(self, gate: RequestGate, fingerprint: str) -> None:
+        """Wait (polling, never blocking) until no other process holds this key."""
+        while not gate.try_hold(fingerprint):
+            await sleep(0.001, self._options.clock)
 
     async def _next_nonce(self, key: KeyState) -> int:
         """A nonce from the plugged NonceSource (shared between processes)."""

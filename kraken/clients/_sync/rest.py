@@ -44,7 +44,7 @@ from kraken.core.rest.prepare import BodyEncoding, SignedDraft
 from kraken.core.rest.reply import parse_reply
 from kraken.core.rest.values import Request, Response
 from kraken.ports.clock import Clock
-from kraken.ports.nonce import NonceSource
+from kraken.ports.nonce import NonceSource, RequestGate
 from kraken.ports.rest import RestTransport
 from kraken.ports.signer import SignMessageFn
 
@@ -303,21 +303,35 @@ class RestClient:
         credentials, key = self._require_credentials(endpoint)
         # The gate keeps nonce order equal to arrival order (see kraken.clients.nonces).
         with key_gate(key):
-            if options.nonce_source is None:
-                nonce = key.next_nonce(options.now_ns())
-            else:
-                nonce = self._next_nonce(key)
-            body, message = pending.signing_input(nonce)
-            if options.signer is not None:
-                signature = options.signer(message)
-            else:
-                signature = resolve(options.custom_sign_message_fn(message, credentials.api_secret))
-                if not isinstance(signature, str) or not signature:
-                    raise KrakenUsageError(
-                        "custom_sign_message_fn must return the base64 signature as a "
-                        "non-empty str."
+            gate = options.request_gate
+            if gate is not None:
+                self._hold_across_processes(gate, credentials.fingerprint)
+            try:
+                if options.nonce_source is None:
+                    nonce = key.next_nonce(options.now_ns())
+                else:
+                    nonce = self._next_nonce(key)
+                body, message = pending.signing_input(nonce)
+                if options.signer is not None:
+                    signature = options.signer(message)
+                else:
+                    signature = resolve(
+                        options.custom_sign_message_fn(message, credentials.api_secret)
                     )
-            return self._send(pending.finish(nonce, body, credentials.api_key, signature))
+                    if not isinstance(signature, str) or not signature:
+                        raise KrakenUsageError(
+                            "custom_sign_message_fn must return the base64 signature as a "
+                            "non-empty str."
+                        )
+                return self._send(pending.finish(nonce, body, credentials.api_key, signature))
+            finally:
+                if gate is not None:
+                    gate.release(credentials.fingerprint)
+
+    def _hold_across_processes(self, gate: RequestGate, fingerprint: str) -> None:
+        """Wait (polling, never blocking) until no other process holds this key."""
+        while not gate.try_hold(fingerprint):
+            sleep(0.001, self._options.clock)
 
     def _next_nonce(self, key: KeyState) -> int:
         """A nonce from the plugged NonceSource (shared between processes)."""
