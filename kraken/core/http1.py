@@ -109,7 +109,7 @@ def request_head(
 
 
 # Reader states.
-_HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _TRAILERS, _UNTIL_CLOSE, _DONE = range(7)
+_HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILERS, _UNTIL_CLOSE, _DONE = range(8)
 
 
 class ResponseReader:
@@ -168,11 +168,15 @@ class ResponseReader:
                 self._start(buffer[:end])
                 buffer = buffer[end + 4 :]
             elif state == _LENGTH:
-                if len(buffer) < self._remaining:
-                    self._buffer = buffer
+                remaining = self._remaining
+                if len(buffer) < remaining:
+                    # Kept as pieces, never re-joined per read: a large body stays linear.
+                    self._body.append(buffer)
+                    self._remaining = remaining - len(buffer)
+                    self._buffer = b""
                     return None
-                self._body.append(buffer[: self._remaining])
-                return self._finish(buffer[self._remaining :])
+                self._body.append(buffer[:remaining])
+                return self._finish(buffer[remaining:])
             elif state == _CHUNK_SIZE:
                 end = buffer.find(b"\r\n")
                 if end < 0:
@@ -187,13 +191,23 @@ class ResponseReader:
                 buffer = buffer[end + 2 :]
                 self._state = _CHUNK_DATA if self._remaining else _TRAILERS
             elif state == _CHUNK_DATA:
-                if len(buffer) < self._remaining + 2:
+                remaining = self._remaining
+                if len(buffer) < remaining:
+                    if buffer:
+                        self._body.append(buffer)
+                    self._remaining = remaining - len(buffer)
+                    self._buffer = b""
+                    return None
+                self._body.append(buffer[:remaining])
+                buffer = buffer[remaining:]
+                self._state = _CHUNK_END
+            elif state == _CHUNK_END:
+                if len(buffer) < 2:
                     self._buffer = buffer
                     return None
-                if buffer[self._remaining : self._remaining + 2] != b"\r\n":
+                if buffer[:2] != b"\r\n":
                     raise HttpProtocolError("chunk data not followed by CRLF")
-                self._body.append(buffer[: self._remaining])
-                buffer = buffer[self._remaining + 2 :]
+                buffer = buffer[2:]
                 self._state = _CHUNK_SIZE
             elif state == _TRAILERS:
                 if buffer.startswith(b"\r\n"):

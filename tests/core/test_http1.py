@@ -286,3 +286,24 @@ def test_repeated_headers_are_joined_as_one_field() -> None:
     )
     assert response is not None
     assert response.headers["vary"] == "a, b"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n",
+    ],
+)
+def test_a_body_read_in_pieces_is_never_copied_back_into_the_buffer(head: bytes) -> None:
+    """Each read of a body is kept as it came (copying the unread rest on every read made a
+    large download quadratic); only a few bytes of framing ever wait in the buffer."""
+    reader = ResponseReader()
+    assert reader.feed(head) is None
+    for _ in range(4095):
+        assert reader.feed(b"x") is None
+        assert len(reader._buffer) <= 2
+    tail = b"x" if b"Content-Length" in head else b"x\r\n0\r\n\r\n"
+    response = reader.feed(tail)
+    assert response is not None
+    assert response.body == b"x" * 4096
