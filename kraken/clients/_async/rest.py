@@ -327,9 +327,7 @@ class AsyncRestClient:
                             "custom_sign_message_fn must return the base64 signature as a "
                             "non-empty str."
                         )
-                return await self._send(
-                    pending.finish(nonce, body, credentials.api_key, signature)
-                )
+                return await self._send(pending.finish(nonce, body, credentials.api_key, signature))
             finally:
                 if gate is not None:
                     gate.release(credentials.fingerprint)
