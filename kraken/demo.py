@@ -1,8 +1,9 @@
-"""The offline demo: signed REST calls against a local Kraken stand-in over real loopback sockets.
+"""The offline demo: signed REST calls and a checksum-verified live book over loopback sockets.
 
 Run it with ``bash scripts/demo.sh`` (or ``python -m kraken.demo`` once ``kraken[testing]`` is
-installed). Nothing leaves the machine: the server listens on 127.0.0.1 and checks every
-signature and nonce with its own code.
+installed). Nothing leaves the machine: the servers listen on 127.0.0.1; the REST stand-in checks
+every signature and nonce with its own code, and the fake exchange's WebSocket streams a moving
+book whose checksums it computes with its own code too.
 """
 
 from __future__ import annotations
@@ -18,10 +19,15 @@ from pathlib import Path
 
 import anyio
 
-from kraken import AsyncSpotClient, AuthenticationError, SpotClient
+from kraken import AsyncSpotClient, AuthenticationError, SpotClient, WebsocketClient
 from kraken.adapters.cassette import RecordingTransport, ReplayTransport
-from kraken.adapters.httpx_rest import HttpxTransport
+from kraken.adapters.clock import SystemClock
+from kraken.adapters.http1_sync import SocketHttpTransport
 from kraken.testing import LoopbackServer, nonce_book, spot_stub_app
+from kraken.testing.fake import FakeKraken, FakeKrakenServer
+
+BOOK_UPDATES = 50
+"""Verified book messages the demo waits for."""
 
 
 def _line(label: str, value: object) -> None:
@@ -60,7 +66,7 @@ def main() -> int:
             _line("elapsed", f"{elapsed * 1000:.0f} ms")
 
             print("\n3. Record a cassette, then replay it after the server is gone")
-            recorder = RecordingTransport(HttpxTransport(), cassette)
+            recorder = RecordingTransport(SocketHttpTransport(), cassette)
             with SpotClient(
                 api_key=key,
                 api_secret=secret,
@@ -78,9 +84,40 @@ def main() -> int:
         ) as replay:
             replayed = replay.get_account_balance()
         _line("replayed offline, same reply", replayed["method"] == recorded["method"])
-    ok = in_order and len(history) - before == 50 and secret not in text
-    print("\nAll calls were signed, verified and accepted in nonce order." if ok else "\nFAILED")
+    print("\n4. A live BTC/USD book over a loopback WebSocket, every message checksum-verified")
+    book_ok = _live_book()
+    ok = book_ok and in_order and len(history) - before == 50 and secret not in text
+    print(
+        "\nAll calls were signed, verified and accepted in nonce order; the book never disagreed "
+        "with the exchange's checksums."
+        if ok
+        else "\nFAILED"
+    )
     return 0 if ok else 1
+
+
+def _live_book() -> bool:
+    """Keep a book of the fake exchange's moving market until it has verified enough updates."""
+    fake = FakeKraken(seed=7, clock=SystemClock(), step_interval=0.02)
+    verified: list[object] = []
+    resyncs: list[object] = []
+    with FakeKrakenServer(fake, tick_interval=0.01) as server:
+        _line("WebSocket", server.urls["spot_ws_public"])
+        ws = WebsocketClient(ws_url=server.urls["spot_ws_public"])
+        ws.on("book", verified.append)
+        ws.on("book_resync", resyncs.append)
+        with ws:
+            book = ws.book("BTC/USD", depth=10)
+            deadline = time.monotonic() + 15
+            while len(verified) < BOOK_UPDATES and time.monotonic() < deadline:
+                time.sleep(0.01)
+            _line("messages applied, checksums agreed", len(verified))
+            _line("checksum mismatches", len(resyncs))
+            bid, ask = book.best_bid(), book.best_ask()
+            if bid is not None and ask is not None:
+                _line("best bid / best ask", f"{bid[0]} ({bid[1]}) / {ask[0]} ({ask[1]})")
+            _line("top of book checksum", book.checksum())
+    return len(verified) >= BOOK_UPDATES and not resyncs
 
 
 def _sync_calls(url: str, key: str, secret: str) -> None:

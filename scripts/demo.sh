@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The offline demo: signed REST calls against a local fake Kraken over real loopback sockets.
+# The offline demo: signed REST calls and a checksum-verified live book over real loopback sockets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh testing

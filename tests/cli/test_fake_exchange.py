@@ -151,8 +151,8 @@ def test_duration_bounds_a_run() -> None:
 def test_demo_runs_the_offline_demo_and_passes_its_exit_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The demo itself is exercised by scripts/demo.sh (and runs minutes on a starter-tier
-    # rate limit); here only the wiring is checked: the command runs it and passes its code.
+    # The demo itself runs in tests/test_demo.py; here only the wiring is checked: the command
+    # runs it and passes its code.
     calls: list[str] = []
 
     def fake_main() -> int:
