@@ -341,6 +341,19 @@ async def test_secrets_never_leak_into_reprs_errors_or_logs(
             assert secret not in text
 
 
+async def test_debug_logs_name_each_request_and_its_status(
+    flavour: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, _, _ = keyed(flavour)
+    caplog.set_level(logging.INFO, logger="kraken.rest")
+    await call(client, "get_account_balance")
+    assert "/0/private/Balance" not in caplog.text  # nothing at INFO
+    caplog.set_level(logging.DEBUG, logger="kraken.rest")
+    await call(client, "get_account_balance")
+    assert "POST https://api.kraken.com/0/private/Balance" in caplog.text
+    assert "get_account_balance -> HTTP 200" in caplog.text
+
+
 async def test_context_manager_closes_only_what_it_owns(flavour: str) -> None:
     client, transport, _ = keyed(flavour)
     if isinstance(client, AsyncSpotClient):

@@ -349,6 +349,9 @@ class AsyncRestClient:
         return nonce
 
     async def _send(self, request: Request) -> Response:
+        if not logger.isEnabledFor(logging.DEBUG):
+            # The usual case: skip building the log arguments (bench B3).
+            return await self._transport.send(request)
         logger.debug("%s %s", request.method, request.url.partition("?")[0])
         response = await self._transport.send(request)
         logger.debug(

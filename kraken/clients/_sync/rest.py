@@ -345,6 +345,9 @@ class RestClient:
         return nonce
 
     def _send(self, request: Request) -> Response:
+        if not logger.isEnabledFor(logging.DEBUG):
+            # The usual case: skip building the log arguments (bench B3).
+            return self._transport.send(request)
         logger.debug("%s %s", request.method, request.url.partition("?")[0])
         response = self._transport.send(request)
         logger.debug(
