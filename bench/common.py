@@ -96,6 +96,8 @@ class Reference:
     * nonce: ``time.time_ns()`` as is: no floor, no lock (the SDK's monotonic floor, its lock and
       the per-key ordering gate are the correctness features ours pays for on top).
     * headers: a fresh dict of User-Agent, Content-Type, API-Key, API-Sign.
+    * reply (B3, B8): decoded by one call of json's C scanner (:func:`decode_reply`), the way
+      ours decodes, without ``JSONDecoder.decode``'s whitespace wrapper.
     """
 
     def __init__(
@@ -157,10 +159,10 @@ class Reference:
         return self.url, headers, body
 
     def call(self, params: dict[str, Any], *, form: bool = False) -> Any:
-        """prepare + a zero-cost stub send + ``json.loads`` of the canned reply + error check."""
+        """prepare + a zero-cost stub send + decode of the canned reply + error check."""
         url, headers, body = self.prepare_form(params) if form else self.prepare_json(params)
         status, reply = _stub_send(url, headers, body)
-        payload = json.loads(reply)
+        payload = decode_reply(reply)
         if status != 200 or payload["error"]:
             raise RuntimeError(payload["error"])
         return payload["result"]
@@ -168,6 +170,16 @@ class Reference:
 
 def _stub_send(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
     return 200, REPLY
+
+
+_scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def decode_reply(body: bytes) -> Any:
+    """``json.loads(body)`` in one C scanner call (plain floats: the reference needs no Decimal)."""
+    text = body.decode()
+    value, end = _scan_once(text, 0)
+    return value if end == len(text) else json.loads(text)
 
 
 # -- equality checks -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def ref_cases(suffix: str = "", note: str = "") -> list[Case]:
         Case(
             "ref_call_json" + suffix,
             ROW,
-            "stdlib reference: prepare (JSON) + json.loads + error check" + note,
+            "stdlib reference: prepare (JSON) + C-scanner decode + error check" + note,
             "ref",
             body="json",
             op=partial(ref.call, PARAMS),
@@ -56,7 +56,7 @@ def ref_cases(suffix: str = "", note: str = "") -> list[Case]:
         Case(
             "ref_call_form" + suffix,
             ROW,
-            "stdlib reference: prepare (form) + json.loads + error check" + note,
+            "stdlib reference: prepare (form) + C-scanner decode + error check" + note,
             "ref",
             body="form",
             op=partial(ref.call, PARAMS, form=True),

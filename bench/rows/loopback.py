@@ -54,7 +54,7 @@ from itertools import repeat
 from typing import Any
 from urllib.parse import urlsplit
 
-from common import API_SECRET, Case, ChildServer, Reference
+from common import API_SECRET, Case, ChildServer, Reference, decode_reply
 
 ROW = "B8"
 PATH = "/0/private/Balance"
@@ -328,7 +328,7 @@ def _ref_make(url: str, key: str) -> tuple[Op, Callable[[], object]]:
     conn.connect()
     assert conn.sock is not None
     conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    request, getresponse, loads = conn.request, conn.getresponse, json.loads
+    request, getresponse, loads = conn.request, conn.getresponse, decode_reply
 
     def call() -> Any:
         _, headers, body = prepare()
@@ -345,8 +345,8 @@ def _ref_make(url: str, key: str) -> tuple[Op, Callable[[], object]]:
 def _ref_cases(who: str, suffix: str = "", note: str = "") -> list[Case]:
     return _Latency(who, make=_ref_make).cases(
         "ref_balance",
-        "stdlib reference: http.client kept alive, Reference.prepare_json + json.loads + error"
-        " check" + note,
+        "stdlib reference: http.client kept alive, Reference.prepare_json + C-scanner decode +"
+        " error check" + note,
         "ref",
         suffix=suffix,
     )

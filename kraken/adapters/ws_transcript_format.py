@@ -29,11 +29,11 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from kraken.adapters.cassette_format import REDACTED, SCRUBBED_KEYS
 from kraken.adapters.cassette_scrub import Scrubber
+from kraken.core import exact_json
 from kraken.core.errors import KrakenTransportError
 from kraken.core.ws.frames import Closed, Pong, TextMessage, WsReceived
 
@@ -66,7 +66,7 @@ the scrubbed secrets, and ``req_id``, which a client numbers as it likes."""
 
 _FRAME_KINDS = ("sent", "received", "sent_ping", "received_pong", "sent_close", "received_close")
 _REQ_ID = re.compile(r'("req_id"\s*:\s*)(\d+)')
-_decode = json.JSONDecoder(parse_float=Decimal).decode
+_decode = exact_json.loads
 
 
 class TranscriptError(KrakenTransportError):

@@ -10,9 +10,9 @@ carries the status and a short excerpt.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any, NamedTuple
 
+from kraken.core import exact_json
 from kraken.core.errors import (
     AuthenticationError,
     InvalidArgumentsError,
@@ -45,8 +45,7 @@ def body_excerpt(body: bytes) -> str:
     return text[:_EXCERPT_CHARS] + ("..." if len(text) > _EXCERPT_CHARS else "")
 
 
-# Built once: json.loads(..., parse_float=...) would build a decoder on every call.
-_decode = json.JSONDecoder(parse_float=Decimal).decode
+_decode = exact_json.loads
 
 
 def decode_json(response: Response) -> Any:

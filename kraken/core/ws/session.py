@@ -16,12 +16,11 @@ current monotonic time and carries out the returned actions (:mod:`kraken.core.w
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+from kraken.core import exact_json
 from kraken.core.errors import KrakenUsageError
 from kraken.core.ws.actions import (
     Action,
@@ -56,7 +55,7 @@ _TOKEN_ERRORS = ("Invalid token", "Invalid session", "token")
 # A close the session itself asked for because nothing arrived in time.
 LIVENESS_CLOSE_CODE = 4000
 
-_loads = json.JSONDecoder(parse_float=Decimal).decode
+_loads = exact_json.loads
 
 
 def decode_frame(text: str) -> Any:
