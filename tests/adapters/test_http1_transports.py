@@ -10,9 +10,7 @@ other test for test.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import enum
-import ipaddress
 import select
 import socket
 import ssl
@@ -20,20 +18,16 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import anyio
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kraken.adapters.http1_anyio import AnyioHttpTransport
 from kraken.adapters.http1_sync import SocketHttpTransport
 from kraken.core.errors import KrakenTimeoutError, KrakenTransportError
 from kraken.core.http1 import HttpProtocolError
 from kraken.core.rest.values import Request
+from tests.adapters.conftest import Certificate
 
 pytestmark = [
     pytest.mark.loopback,
@@ -430,67 +424,6 @@ for _ in range(100):
 # --- fixtures -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Certificate:
-    pem: bytes
-    cert_file: Path
-    key_file: Path
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
-    """A self-signed certificate for 127.0.0.1 (IP SAN), made fresh for this module."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kraken-sdk loopback test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.IPv4Address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
-        )
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    pem = cert.public_bytes(serialization.Encoding.PEM)
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(pem)
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return Certificate(pem, cert_file, key_file)
-
-
 @pytest.fixture
 def trusting(certificate: Certificate) -> ssl.SSLContext:
     """A client context that trusts the test certificate (and nothing else)."""
@@ -515,17 +448,6 @@ def tls_server(certificate: Certificate) -> Iterator[ScriptedServer]:
     context.load_cert_chain(certificate.cert_file, certificate.key_file)
     with ScriptedServer(tls=context) as server:
         yield server
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port bound by us but not listening: connecting to it is refused, every time."""
-    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    holder.bind(("127.0.0.1", 0))
-    try:
-        yield holder.getsockname()[1]
-    finally:
-        holder.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -32,17 +31,6 @@ ODD_BODY = b"nonce=1&note=" + bytes(range(256))
 def server() -> Iterator[LoopbackServer]:
     with LoopbackServer(spot_stub_app({API_KEY: SECRET})) as server:
         yield server
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A port that is bound by us but not listening: connecting to it is refused, every time."""
-    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    holder.bind(("127.0.0.1", 0))
-    try:
-        yield holder.getsockname()[1]
-    finally:
-        holder.close()
 
 
 @pytest.fixture

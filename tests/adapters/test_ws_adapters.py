@@ -52,6 +52,7 @@ from kraken.testing.ws_server import (
     refuse,
     send_malformed_json,
 )
+from tests.adapters.conftest import Certificate
 
 pytestmark = pytest.mark.loopback
 
@@ -609,25 +610,17 @@ async def test_async_refused_upgrade_carries_the_status(status: int) -> None:
     assert info.value.status == status
 
 
-def _closed_port() -> int:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port: int = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
-def test_sync_connection_refused_is_a_transport_error() -> None:
+def test_sync_connection_refused_is_a_transport_error(closed_port: int) -> None:
     with pytest.raises(KrakenTransportError) as info:
-        sync_connector().connect(f"ws://127.0.0.1:{_closed_port()}")
+        sync_connector().connect(f"ws://127.0.0.1:{closed_port}")
     assert_ours(info.value)
     assert isinstance(info.value.__cause__, OSError)
 
 
 @pytest.mark.anyio
-async def test_async_connection_refused_is_a_transport_error() -> None:
+async def test_async_connection_refused_is_a_transport_error(closed_port: int) -> None:
     with pytest.raises(KrakenTransportError) as info:
-        await async_connector().connect(f"ws://127.0.0.1:{_closed_port()}")
+        await async_connector().connect(f"ws://127.0.0.1:{closed_port}")
     assert_ours(info.value)
 
 
@@ -831,47 +824,11 @@ async def test_async_proxy_refusal_carries_the_status(server: LoopbackWsServer) 
 
 
 @pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
-    """(server context, client context trusting it) for a throwaway 127.0.0.1 certificate."""
-    x509 = pytest.importorskip("cryptography.x509")
-    import datetime
-    import ipaddress
-
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kraken-sdk test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-    (folder / "cert.pem").write_bytes(cert_pem)
-    (folder / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+def tls(certificate: Certificate) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context trusting it) for the throwaway 127.0.0.1 certificate."""
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_ctx.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    client_ctx = ssl.create_default_context(cadata=cert_pem.decode())
+    server_ctx.load_cert_chain(certificate.cert_file, certificate.key_file)
+    client_ctx = ssl.create_default_context(cadata=certificate.pem.decode())
     return server_ctx, client_ctx
 
 
