@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kraken.cli import main
+from tests.book_vectors import V5_ASKS, V5_BIDS, V5_CHECKSUM, levels_json
 
 KEY = "cli-test-key"
 SECRET = base64.b64encode(bytes(range(64))).decode()
@@ -57,39 +58,6 @@ def crc(asks: Sequence[tuple[str, str]], bids: Sequence[tuple[str, str]]) -> int
     return zlib.crc32(text.encode())
 
 
-# The official BTC/USD example of Kraken's v2 checksum guide (also tests/core/book).
-V5_ASKS = [
-    ("45285.2", "0.00100000"),
-    ("45286.4", "1.54571953"),
-    ("45286.6", "1.54571109"),
-    ("45289.6", "1.54560911"),
-    ("45290.2", "0.15890660"),
-    ("45291.8", "1.54553491"),
-    ("45294.7", "0.04454749"),
-    ("45296.1", "0.35380000"),
-    ("45297.5", "0.09945542"),
-    ("45299.5", "0.18772827"),
-]
-V5_BIDS = [
-    ("45283.5", "0.10000000"),
-    ("45283.4", "1.54582015"),
-    ("45282.1", "0.10000000"),
-    ("45281.0", "0.10000000"),
-    ("45280.3", "1.54592586"),
-    ("45279.0", "0.07990000"),
-    ("45277.6", "0.03310103"),
-    ("45277.5", "0.30000000"),
-    ("45277.3", "1.54602737"),
-    ("45276.6", "0.15445238"),
-]
-V5_CHECKSUM = 3310070434
-
-
-def _levels(side: Sequence[tuple[str, str]]) -> str:
-    # Prices and quantities are JSON numbers on Kraken's wire, with their exact digits.
-    return "[" + ",".join(f'{{"price":{p},"qty":{q}}}' for p, q in side) + "]"
-
-
 def book_frame(
     kind: str,
     asks: Sequence[tuple[str, str]],
@@ -100,7 +68,7 @@ def book_frame(
     """A ``book`` channel message as Kraken writes it."""
     return (
         f'{{"channel":"book","type":"{kind}","data":[{{"symbol":"{symbol}",'
-        f'"bids":{_levels(bids)},"asks":{_levels(asks)},"checksum":{checksum},'
+        f'"bids":{levels_json(bids)},"asks":{levels_json(asks)},"checksum":{checksum},'
         f'"timestamp":"2026-01-01T00:00:00.000000Z"}}]}}'
     )
 

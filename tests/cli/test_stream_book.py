@@ -19,15 +19,8 @@ from kraken.cli.stream import format_message, matches
 from kraken.clients._sync.websocket import WebsocketClient
 from kraken.core.book import L2Book
 from kraken.testing.ws_server import LoopbackWsServer
-from tests.cli.helpers import (
-    V5_ASKS,
-    V5_BIDS,
-    V5_CHECKSUM,
-    BookScript,
-    book_frame,
-    good_updates,
-    kraken,
-)
+from tests.book_vectors import V5_ASKS, V5_BIDS, V5_CHECKSUM
+from tests.cli.helpers import BookScript, book_frame, good_updates, kraken
 
 pytestmark = pytest.mark.loopback
 

@@ -12,46 +12,16 @@ from kraken.clients._async.websocket import AsyncWebsocketClient
 from kraken.clients._sync.websocket import WebsocketClient
 from kraken.testing.ws_server import LoopbackWsServer
 from kraken.testing.ws_stub import KrakenWsStub
+from tests.book_vectors import V5_ASKS, V5_BIDS, levels_json
 from tests.clients.test_websocket_client import Recorder, async_wait_until, wait_until
 
 pytestmark = pytest.mark.loopback
 
-ASKS = [
-    ("45285.2", "0.00100000"),
-    ("45286.4", "1.54571953"),
-    ("45286.6", "1.54571109"),
-    ("45289.6", "1.54560911"),
-    ("45290.2", "0.15890660"),
-    ("45291.8", "1.54553491"),
-    ("45294.7", "0.04454749"),
-    ("45296.1", "0.35380000"),
-    ("45297.5", "0.09945542"),
-    ("45299.5", "0.18772827"),
-]
-BIDS = [
-    ("45283.5", "0.10000000"),
-    ("45283.4", "1.54582015"),
-    ("45282.1", "0.10000000"),
-    ("45281.0", "0.10000000"),
-    ("45280.3", "1.54592586"),
-    ("45279.0", "0.07990000"),
-    ("45277.6", "0.03310103"),
-    ("45277.5", "0.30000000"),
-    ("45277.3", "1.54602737"),
-    ("45276.6", "0.15445238"),
-]
-
-
-def levels(pairs: list[tuple[str, str]]) -> str:
-    # Raw JSON numbers with their exact digits, as Kraken sends them.
-    return "[" + ",".join(f'{{"price":{p},"qty":{q}}}' for p, q in pairs) + "]"
-
-
 SNAPSHOT = (
     '{"channel":"book","type":"snapshot","data":[{"symbol":"BTC/USD","bids":'
-    + levels(BIDS)
+    + levels_json(V5_BIDS)
     + ',"asks":'
-    + levels(ASKS)
+    + levels_json(V5_ASKS)
     + ',"checksum":3310070434}]}'
 )
 BAD_UPDATE = (

@@ -10,33 +10,8 @@ import pytest
 
 from kraken.core.book import L2Book, checksum_of, crc_fragment, number_and_text
 from kraken.core.errors import KrakenUsageError
+from tests.book_vectors import V5_ASKS, V5_BIDS, V5_CHECKSUM, levels_json
 
-# V5: the official BTC/USD example of the v2 checksum guide (protocol.md section 4.7).
-V5_ASKS = [
-    ("45285.2", "0.00100000"),
-    ("45286.4", "1.54571953"),
-    ("45286.6", "1.54571109"),
-    ("45289.6", "1.54560911"),
-    ("45290.2", "0.15890660"),
-    ("45291.8", "1.54553491"),
-    ("45294.7", "0.04454749"),
-    ("45296.1", "0.35380000"),
-    ("45297.5", "0.09945542"),
-    ("45299.5", "0.18772827"),
-]
-V5_BIDS = [
-    ("45283.5", "0.10000000"),
-    ("45283.4", "1.54582015"),
-    ("45282.1", "0.10000000"),
-    ("45281.0", "0.10000000"),
-    ("45280.3", "1.54592586"),
-    ("45279.0", "0.07990000"),
-    ("45277.6", "0.03310103"),
-    ("45277.5", "0.30000000"),
-    ("45277.3", "1.54602737"),
-    ("45276.6", "0.15445238"),
-]
-V5_CHECKSUM = 3310070434
 V7_ASKS_STRING = (
     "45285210000045286415457195345286615457110945289615456091145290215890660452918154553491"
     "452947445474945296135380000452975994554245299518772827"
@@ -49,13 +24,9 @@ V7_BIDS_STRING = (
 
 def _wire(asks: list[tuple[str, str]], bids: list[tuple[str, str]], checksum: int) -> str:
     """The snapshot as Kraken puts it on the wire: prices and quantities are JSON numbers."""
-
-    def levels(side: list[tuple[str, str]]) -> str:
-        return ",".join(f'{{"price":{p},"qty":{q}}}' for p, q in side)
-
     return (
         f'{{"channel":"book","type":"snapshot","data":[{{"symbol":"BTC/USD",'
-        f'"bids":[{levels(bids)}],"asks":[{levels(asks)}],"checksum":{checksum}}}]}}'
+        f'"bids":{levels_json(bids)},"asks":{levels_json(asks)},"checksum":{checksum}}}]}}'
     )
 
 

@@ -18,6 +18,7 @@ from kraken.testing.fake import (
 from kraken.testing.fake.checksum import book_checksum
 from kraken.testing.fake.clock import DEFAULT_START
 from kraken.testing.fake.faults import FaultPlan
+from tests.book_vectors import V5_ASKS, V5_BIDS, V5_CHECKSUM
 
 from .helpers import ReferenceBook, decode, envelope, signed_spot
 
@@ -62,15 +63,7 @@ def test_every_book_checksum_matches_an_independent_crc() -> None:
 
 
 def test_fake_checksum_reproduces_kraken_official_vector() -> None:
-    asks = [("45285.2", "0.00100000"), ("45286.4", "1.54571953"), ("45286.6", "1.54571109"),
-            ("45289.6", "1.54560911"), ("45290.2", "0.15890660"), ("45291.8", "1.54553491"),
-            ("45294.7", "0.04454749"), ("45296.1", "0.35380000"), ("45297.5", "0.09945542"),
-            ("45299.5", "0.18772827")]  # fmt: skip
-    bids = [("45283.5", "0.10000000"), ("45283.4", "1.54582015"), ("45282.1", "0.10000000"),
-            ("45281.0", "0.10000000"), ("45280.3", "1.54592586"), ("45279.0", "0.07990000"),
-            ("45277.6", "0.03310103"), ("45277.5", "0.30000000"), ("45277.3", "1.54602737"),
-            ("45276.6", "0.15445238")]  # fmt: skip
-    assert book_checksum(asks, bids) == 3310070434
+    assert book_checksum(V5_ASKS, V5_BIDS) == V5_CHECKSUM
 
 
 def test_market_moves_only_when_time_passes() -> None:
