@@ -5,7 +5,7 @@ from __future__ import annotations
 from kraken.core.book.events import BookEvent, BookState, ResyncGaveUp, ResyncNeeded
 from kraken.core.errors import KrakenUsageError
 
-__all__ = ["DEFAULT_MAX_RESYNC_ATTEMPTS", "Recovery"]
+__all__ = ["DEFAULT_MAX_RESYNC_ATTEMPTS", "Recovery", "RecoveryStatus"]
 
 #: Kraken's Rust SDK stops maintaining a book after 5 consecutive recovery failures
 #: (krakenfx/kraken-api-sdk docs/guides/order-book.md); we use the same default.
@@ -43,3 +43,25 @@ class Recovery:
         """Forget failures and wait for a snapshot (e.g. the session reconnected)."""
         self.failures = 0
         self.state = BookState.AWAITING_SNAPSHOT
+
+
+class RecoveryStatus:
+    """The status a book reads from its :class:`Recovery` (mixed into every book class)."""
+
+    __slots__ = ()
+    _recovery: Recovery
+
+    @property
+    def state(self) -> BookState:
+        """Where the book stands: awaiting a snapshot, synced, or given up."""
+        return self._recovery.state
+
+    @property
+    def synced(self) -> bool:
+        """True while the book follows the feed with every check (checksum or sequence) passing."""
+        return self._recovery.state is BookState.SYNCED
+
+    @property
+    def failures(self) -> int:
+        """Consecutive failed checks (checksums or sequence gaps) since the last good update."""
+        return self._recovery.failures

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery
+from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery, RecoveryStatus
 from kraken.core.book.events import BookEvent, BookState, BookUpdated, SequenceGap
 from kraken.core.errors import KrakenUsageError
 
@@ -42,7 +42,7 @@ def _number(value: Any) -> Decimal:
     raise KrakenUsageError(f"book value {value!r} must be a Decimal, str, int or float")
 
 
-class FuturesBook:
+class FuturesBook(RecoveryStatus):
     """One product's Futures book fed parsed ``book_snapshot`` / ``book`` messages; pure.
 
     ``apply(message)`` tells snapshot from delta by ``feed`` (or pass ``is_snapshot``). A ``seq``
@@ -137,21 +137,6 @@ class FuturesBook:
         self._bid_keys = sorted(self._bids)
 
     # ------------------------------------------------------------------ reading
-
-    @property
-    def state(self) -> BookState:
-        """Where the book stands: awaiting a snapshot, synced, or given up."""
-        return self._recovery.state
-
-    @property
-    def synced(self) -> bool:
-        """True while every delta so far carried the next sequence number."""
-        return self._recovery.state is BookState.SYNCED
-
-    @property
-    def failures(self) -> int:
-        """Consecutive sequence gaps since the last in-sequence delta."""
-        return self._recovery.failures
 
     def best_bid(self) -> Level | None:
         """Highest bid as ``(price, qty)``, or ``None``."""

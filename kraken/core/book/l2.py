@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery
+from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery, RecoveryStatus
 from kraken.core.book.checksum import CHECKSUM_LEVELS, number_and_text
 from kraken.core.book.events import BookEvent, BookState, BookUpdated, ChecksumMismatch
 from kraken.core.errors import KrakenUsageError
@@ -116,7 +116,7 @@ class _Side:
         return [(entry[0], _decimal(entry[1])) for entry in chosen]
 
 
-class L2Book:
+class L2Book(RecoveryStatus):
     """One symbol's L2 book fed parsed ``book`` messages; pure, no I/O, no clock.
 
     ``depth`` is the subscribed depth (Kraken offers 10, 25, 100, 500, 1000). Feed each item of a
@@ -206,13 +206,7 @@ class L2Book:
         expected = data.get("checksum")
         if expected is None:
             return [BookUpdated(self.symbol, False, None, data.get("timestamp"))]
-        ask_crc = self._ask_crc
-        if ask_crc is None:
-            ask_crc = self._ask_crc = _crc32(self._asks.fragments().encode())
-        bid_bytes = self._bid_bytes
-        if bid_bytes is None:
-            bid_bytes = self._bid_bytes = self._bids.fragments().encode()
-        computed = _crc32(bid_bytes, ask_crc)
+        computed = self.checksum()
         if computed == expected or (type(expected) is not int and _as_int(expected) == computed):
             recovery.failures = 0
             return [BookUpdated(self.symbol, False, computed, data.get("timestamp"))]
@@ -383,21 +377,6 @@ class L2Book:
         self._bid_bytes = None
 
     # ------------------------------------------------------------------ reading
-
-    @property
-    def state(self) -> BookState:
-        """Where the book stands: awaiting a snapshot, synced, or given up."""
-        return self._recovery.state
-
-    @property
-    def synced(self) -> bool:
-        """True while the book follows the feed with every checksum agreeing."""
-        return self._recovery.state is BookState.SYNCED
-
-    @property
-    def failures(self) -> int:
-        """Consecutive checksum failures since the last verified update."""
-        return self._recovery.failures
 
     def checksum(self) -> int:
         """CRC32 of the current top 10 levels per side, as Kraken computes it."""

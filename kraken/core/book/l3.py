@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery
+from kraken.core.book._recovery import DEFAULT_MAX_RESYNC_ATTEMPTS, Recovery, RecoveryStatus
 from kraken.core.book.checksum import CHECKSUM_LEVELS, crc_fragment, number_and_text
 from kraken.core.book.events import BookEvent, BookState, BookUpdated, ChecksumMismatch
 from kraken.core.errors import KrakenUsageError
@@ -51,7 +51,7 @@ _Key = tuple[bool, Decimal]  # (is_bid, price)
 _TOP = CHECKSUM_LEVELS
 
 
-class L3Book:
+class L3Book(RecoveryStatus):
     """One symbol's order-by-order book fed parsed ``level3`` messages; pure, no I/O.
 
     Same contract as :class:`~kraken.core.book.L2Book`: :meth:`apply` each ``data`` item with
@@ -285,21 +285,6 @@ class L3Book:
         self._index = index
 
     # ------------------------------------------------------------------ reading
-
-    @property
-    def state(self) -> BookState:
-        """Where the book stands: awaiting a snapshot, synced, or given up."""
-        return self._recovery.state
-
-    @property
-    def synced(self) -> bool:
-        """True while the book follows the feed with every checksum agreeing."""
-        return self._recovery.state is BookState.SYNCED
-
-    @property
-    def failures(self) -> int:
-        """Consecutive checksum failures since the last verified update."""
-        return self._recovery.failures
 
     def checksum(self) -> int:
         """CRC32 over every order of the top 10 levels per side, in queue order."""
