@@ -114,40 +114,55 @@ def test_the_server_really_rejects_out_of_order_nonces(exchange: tuple[str, str,
     assert results[1]["error"] == ["EAPI:Invalid nonce"]
 
 
-def test_threads_and_tasks_together_on_one_key(exchange: tuple[str, str, object]) -> None:
-    """8 sync threads and 200 async tasks at the same time: sync and async gates are one."""
-    url, key, app = exchange
+def hammer_one_key(
+    url: str,
+    key: str,
+    *,
+    thread_calls: int,
+    secret: str = SECRET,
+    threads: int = 8,
+    tasks: int = 200,
+) -> list[BaseException]:
+    """``threads`` sync clients (``thread_calls`` each) and ``tasks`` async calls at once, all on
+    ``key``; the SDK errors they met (shared with the reliability suite)."""
     errors: list[BaseException] = []
 
     def worker() -> None:
-        with SpotClient(api_key=key, api_secret=SECRET, base_url=url, rate_limit="off") as client:
-            for _ in range(15):
+        with SpotClient(api_key=key, api_secret=secret, base_url=url, rate_limit="off") as client:
+            for _ in range(thread_calls):
                 try:
                     client.get_account_balance()
-                except KrakenError as exc:  # pragma: no cover - reported below
+                except KrakenError as exc:  # pragma: no cover - reported by the caller
                     errors.append(exc)
 
-    async def tasks() -> None:
+    async def run_tasks() -> None:
         async with AsyncSpotClient(
-            api_key=key, api_secret=SECRET, base_url=url, rate_limit="off"
+            api_key=key, api_secret=secret, base_url=url, rate_limit="off"
         ) as client:
 
             async def one() -> None:
                 try:
                     await client.get_open_orders()
-                except KrakenError as exc:  # pragma: no cover - reported below
+                except KrakenError as exc:  # pragma: no cover - reported by the caller
                     errors.append(exc)
 
             with anyio.fail_after(60):
                 async with anyio.create_task_group() as group:
-                    for _ in range(200):
+                    for _ in range(tasks):
                         group.start_soon(one)
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
         thread.start()
-    anyio.run(tasks)
-    for thread in threads:
+    anyio.run(run_tasks)
+    for thread in workers:
         thread.join(timeout=60)
+    return errors
+
+
+def test_threads_and_tasks_together_on_one_key(exchange: tuple[str, str, object]) -> None:
+    """8 sync threads and 200 async tasks at the same time: sync and async gates are one."""
+    url, key, app = exchange
+    errors = hammer_one_key(url, key, thread_calls=15)
     assert errors == []
     _assert_strict(app, key, 8 * 15 + 200)

@@ -11,14 +11,12 @@ import contextlib
 import itertools
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import anyio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +35,7 @@ from kraken.testing.fake import FAKE_API_KEY, FAKE_API_SECRET, FakeKraken
 from kraken.testing.memory import MemoryTransport
 from kraken.testing.ws_server import LoopbackWsServer
 from kraken.testing.ws_stub import KrakenWsStub
+from tests.clients.test_nonce_concurrency import hammer_one_key
 from tests.clients.test_websocket_client import Recorder, wait_until
 from tests.reliability.conftest import FIGURES
 
@@ -106,41 +105,8 @@ def test_2_silent_server_detected_in_time(stub: KrakenWsStub, server: LoopbackWs
 def test_3_threads_and_tasks_share_one_key_without_nonce_errors() -> None:
     key = f"rel-{uuid.uuid4().hex}"
     app = spot_stub_app({key: SECRET})
-    errors: list[BaseException] = []
     with LoopbackServer(app) as http:
-
-        def worker() -> None:
-            with kraken.SpotClient(
-                api_key=key, api_secret=SECRET, base_url=http.url, rate_limit="off"
-            ) as c:
-                for _ in range(10):
-                    try:
-                        c.get_account_balance()
-                    except KrakenError as exc:  # pragma: no cover - counted below
-                        errors.append(exc)
-
-        async def tasks() -> None:
-            async with kraken.AsyncSpotClient(
-                api_key=key, api_secret=SECRET, base_url=http.url, rate_limit="off"
-            ) as c:
-
-                async def one() -> None:
-                    try:
-                        await c.get_open_orders()
-                    except KrakenError as exc:  # pragma: no cover - counted below
-                        errors.append(exc)
-
-                with anyio.fail_after(60):
-                    async with anyio.create_task_group() as group:
-                        for _ in range(200):
-                            group.start_soon(one)
-
-        threads = [threading.Thread(target=worker) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        anyio.run(tasks)
-        for thread in threads:
-            thread.join(timeout=60)
+        errors = hammer_one_key(http.url, key, thread_calls=10, secret=SECRET)
         history = nonce_book(app).history(key)
     invalid = [e for e in errors if isinstance(e, kraken.InvalidNonceError)]
     assert errors == []
